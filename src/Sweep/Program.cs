@@ -1,4 +1,23 @@
-using TorchSharp;
-var x = torch.randn(3, 3);
-System.Console.WriteLine(x.sum().item<float>());
-System.Console.WriteLine(torch.__version__);
+using System.Runtime.InteropServices;
+using Spectre.Console;
+using Sweep.Cli;
+
+// Ctrl-C or SIGTERM: stop at the next training step and record the run as interrupted.
+// A second Ctrl-C ends the process at once.
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    if (!stop.IsCancellationRequested)
+    {
+        e.Cancel = true;
+        Console.Error.WriteLine("stopping after the current step (press Ctrl-C again to quit at once)…");
+        stop.Cancel();
+    }
+};
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
+
+return SweepApp.Run(args, AnsiConsole.Console, Console.Error, stop);

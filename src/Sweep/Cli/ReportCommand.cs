@@ -1,0 +1,60 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Sweep.Configuration;
+using Sweep.Reporting;
+using Sweep.Storage;
+
+namespace Sweep.Cli;
+
+/// <summary><c>report [--db PATH] [--out DIR] [--sweep NAME]</c>: draws the figures from a results database.</summary>
+internal sealed class ReportCommand(IAnsiConsole console) : Command<ReportCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--db <PATH>")]
+        [Description("Results database to read.")]
+        [DefaultValue("results/results.db")]
+        public string Database { get; init; } = "results/results.db";
+
+        [CommandOption("--out <DIR>")]
+        [Description("Folder for the PNG figures (default: the database's folder).")]
+        public string? Out { get; init; }
+
+        [CommandOption("--sweep <NAME>")]
+        [Description("Which sweep to draw (default: the most recent one).")]
+        public string? Sweep { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        using var connection = ResultsDatabase.OpenForReading(settings.Database);
+        var repository = new RunRepository(connection);
+        string? sweepName = settings.Sweep ?? repository.LatestSweepName();
+        if (sweepName == null)
+        {
+            console.WriteLine($"{settings.Database} holds no sweeps yet, so there is nothing to draw; run 'sweep sweeps.yaml' first.");
+            return ExitCodes.Success;
+        }
+        if (!repository.SweepNames().Contains(sweepName))
+        {
+            throw new SweepInputException(
+                $"{settings.Database} has no sweep named '{sweepName}'; it has: {string.Join(", ", repository.SweepNames())}.");
+        }
+        ReportData data = ReportData.Read(repository, sweepName);
+        if (data.Runs.Count == 0)
+        {
+            console.WriteLine($"Sweep '{sweepName}' in {settings.Database} holds no runs yet, so there is nothing to draw.");
+            return ExitCodes.Success;
+        }
+        string outDir = settings.Out ?? Path.GetDirectoryName(Path.GetFullPath(settings.Database))!;
+        var figures = ReportWriter.Write(data, outDir);
+        int finished = data.Runs.Count(r => r.Status is "completed" or "diverged");
+        console.WriteLine($"sweep '{sweepName}': {data.Runs.Count} runs ({finished} finished); {figures.Count} figures written to {outDir}");
+        foreach (string figure in figures)
+        {
+            console.WriteLine($"  {figure}");
+        }
+        return ExitCodes.Success;
+    }
+}

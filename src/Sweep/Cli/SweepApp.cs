@@ -1,0 +1,37 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Sweep.Cli;
+
+/// <summary>The command line: commands, exit codes and error handling in one place.</summary>
+internal static class SweepApp
+{
+    public static int Run(string[] args, IAnsiConsole console, TextWriter stderr, CancellationTokenSource stop)
+    {
+        if (!console.Profile.Capabilities.Interactive)
+        {
+            // Logs and pipes get whole lines, not lines wrapped at an assumed 80 columns.
+            console.Profile.Width = 4096;
+        }
+        var registrar = new TypeRegistrar();
+        registrar.RegisterInstance(typeof(IAnsiConsole), console);
+        registrar.RegisterInstance(typeof(CancellationTokenSource), stop);
+
+        var app = new CommandApp(registrar);
+        app.Configure(config =>
+        {
+            config.SetApplicationName("sweep");
+            config.ConfigureConsole(console);
+            config.AddCommand<SweepCommand>("sweep")
+                .WithDescription("Train every run of a sweep file's grid and record it in the results database.")
+                .WithExample("sweep", "sweeps.yaml")
+                .WithExample("sweep", "experiments/lr-batch-tiny.yaml", "--db", "results/tiny.db");
+            config.AddCommand<ReportCommand>("report")
+                .WithDescription("Draw the loss and accuracy figures (PNG) from a results database.")
+                .WithExample("report", "--out", "results/");
+            config.AddCommand<MakeMiniDatasetCommand>("make-mini-dataset").IsHidden();
+            config.SetExceptionHandler((ex, _) => ErrorReporter.Handle(ex, stderr));
+        });
+        return app.Run(args);
+    }
+}

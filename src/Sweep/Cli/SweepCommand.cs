@@ -1,0 +1,76 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Sweep.Configuration;
+using Sweep.Execution;
+using Sweep.Reporting;
+using Sweep.Storage;
+
+namespace Sweep.Cli;
+
+/// <summary><c>sweep FILE [--db PATH]</c>: trains every run of the file's grid, records it, draws the report.</summary>
+internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource stop) : Command<SweepCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<FILE>")]
+        [Description("The sweep file (YAML), e.g. sweeps.yaml.")]
+        public string File { get; init; } = "";
+
+        [CommandOption("--db <PATH>")]
+        [Description("Results database; created if missing. The report is drawn into its folder.")]
+        [DefaultValue("results/results.db")]
+        public string Database { get; init; } = "results/results.db";
+
+        [CommandOption("--no-report")]
+        [Description("Do not draw the figures at the end.")]
+        public bool NoReport { get; init; }
+
+        public override ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Database) ? ValidationResult.Error("--db needs a file path.") : ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        SweepPlan plan = SweepFileParser.Load(settings.File);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
+        SweepOutcome outcome = RunWithProgress(plan, settings.Database, linked.Token);
+
+        console.WriteLine(
+            $"sweep '{plan.Name}': {outcome.Planned} runs, {outcome.Skipped} already done, {outcome.Completed} completed, " +
+            $"{outcome.Diverged} diverged, {outcome.Failed.Count} failed{(outcome.Interrupted ? ", interrupted" : "")}; results in {settings.Database}");
+        foreach (var (run, error) in outcome.Failed)
+        {
+            console.WriteLine($"  failed: {run.RunId} {RunLabel.Of(run, plan.VaryingSettings)}: {error}");
+        }
+        if (outcome.Interrupted)
+        {
+            console.WriteLine("Run the same command again to continue with the runs that are not finished.");
+            return ExitCodes.Interrupted;
+        }
+        if (!settings.NoReport)
+        {
+            string outDir = Path.GetDirectoryName(Path.GetFullPath(settings.Database))!;
+            using var connection = ResultsDatabase.OpenForReading(settings.Database);
+            var figures = ReportWriter.Write(ReportData.Read(new RunRepository(connection), plan.Name), outDir);
+            console.WriteLine($"report: {figures.Count} figures in {outDir}");
+        }
+        return outcome.Failed.Count > 0 ? ExitCodes.Failure : ExitCodes.Success;
+    }
+
+    private SweepOutcome RunWithProgress(SweepPlan plan, string database, CancellationToken cancel)
+    {
+        if (!console.Profile.Capabilities.Interactive)
+        {
+            return new SweepRunner(new PlainProgress(new AnsiConsoleWriter(console))).Run(plan, database, cancel);
+        }
+        return console.Progress()
+            .AutoClear(true)
+            .Columns(new ProgressBarColumn(), new PercentageColumn(), new TaskDescriptionColumn { Alignment = Justify.Left })
+            .Start(context =>
+            {
+                ProgressTask task = context.AddTask("starting", maxValue: 1000);
+                return new SweepRunner(new LiveProgress(console, task)).Run(plan, database, cancel);
+            });
+    }
+}

@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Sweep.Configuration;
+
+/// <summary>The complete, validated settings of one run. Immutable.</summary>
+internal sealed record RunConfig(
+    string Dataset,
+    string Model,
+    string Optimizer,
+    double Lr,
+    int BatchSize,
+    int Epochs,
+    long Seed,
+    int? TrainSize,
+    int? TestSize,
+    bool Augment,
+    double Momentum,
+    double WeightDecay,
+    bool FinalRelu,
+    string DataDir,
+    string Device,
+    int Threads,
+    bool Deterministic)
+{
+    /// <summary>Builds a run from a full map of setting name to value (defaults filled in).</summary>
+    public static RunConfig FromValues(IReadOnlyDictionary<string, object?> v) => new(
+        Dataset: (string)v["dataset"]!,
+        Model: (string)v["model"]!,
+        Optimizer: (string)v["optimizer"]!,
+        Lr: (double)v["lr"]!,
+        BatchSize: checked((int)(long)v["batch_size"]!),
+        Epochs: checked((int)(long)v["epochs"]!),
+        Seed: (long)v["seed"]!,
+        TrainSize: v["train_size"] is long t ? checked((int)t) : null,
+        TestSize: v["test_size"] is long s ? checked((int)s) : null,
+        Augment: (bool)v["augment"]!,
+        Momentum: (double)v["momentum"]!,
+        WeightDecay: (double)v["weight_decay"]!,
+        FinalRelu: (bool)v["final_relu"]!,
+        DataDir: (string)v["data_dir"]!,
+        Device: (string)v["device"]!,
+        Threads: checked((int)(long)v["threads"]!),
+        Deterministic: (bool)v["deterministic"]!);
+
+    /// <summary>Every setting by its sweep-file name, in catalog order.</summary>
+    public IReadOnlyList<KeyValuePair<string, object?>> ToValues() =>
+    [
+        new("dataset", Dataset), new("model", Model), new("optimizer", Optimizer), new("lr", Lr),
+        new("batch_size", (long)BatchSize), new("epochs", (long)Epochs), new("seed", Seed),
+        new("train_size", TrainSize is { } t ? (long)t : null), new("test_size", TestSize is { } s ? (long)s : null),
+        new("augment", Augment), new("momentum", Momentum), new("weight_decay", WeightDecay),
+        new("final_relu", FinalRelu), new("data_dir", DataDir), new("device", Device), new("threads", (long)Threads),
+        new("deterministic", Deterministic),
+    ];
+
+    /// <summary>The full configuration as JSON, stored with each run.</summary>
+    public string ToJson() =>
+        JsonSerializer.Serialize(ToValues().ToDictionary(p => p.Key, p => p.Value));
+
+    /// <summary>Formats a learning rate the way people write it: 0.001 → "1e-3".</summary>
+    public static string FormatLr(double lr)
+    {
+        string s = lr.ToString("0.###e0", CultureInfo.InvariantCulture);
+        return s.Replace("e-0", "e-", StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Sweep.Configuration;
+
+/// <summary>
+/// A run's id: a short, stable hash of every setting that changes what is trained. The same
+/// configuration gets the same id in any file, on any machine, so finished runs are never
+/// trained twice. Cosmetic settings (name) and speed-only settings (device, threads) are left out.
+/// </summary>
+internal static class RunIdentity
+{
+    public const int Length = 12;
+
+    public static string Of(RunConfig config) => Hash(CanonicalText(config));
+
+    /// <summary>"key=value" lines in catalog order; doubles in round-trip form.</summary>
+    public static string CanonicalText(RunConfig config)
+    {
+        var text = new StringBuilder();
+        foreach (var (name, value) in config.ToValues())
+        {
+            if (!SettingCatalog.ByName[name].ChangesTraining)
+            {
+                continue;
+            }
+            text.Append(name).Append('=').Append(Format(value)).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    private static string Hash(string text)
+    {
+        byte[] digest = SHA256.HashData(Encoding.UTF8.GetBytes(text));
+        return Convert.ToHexStringLower(digest)[..Length];
+    }
+
+    private static string Format(object? value) => value switch
+    {
+        null => "~",
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+}

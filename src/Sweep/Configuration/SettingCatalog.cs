@@ -1,0 +1,78 @@
+using System.Collections.Frozen;
+using Sweep.Data;
+using Sweep.Training;
+
+namespace Sweep.Configuration;
+
+/// <summary>Every setting a sweep file knows, with its type, default and allowed values.</summary>
+internal static class SettingCatalog
+{
+    public static readonly IReadOnlyList<SettingSpec> All =
+    [
+        Choice("dataset", DatasetCatalog.DefaultName, DatasetCatalog.Names),
+        Choice("model", ModelFactory.DefaultName, ModelFactory.Names),
+        Choice("optimizer", "adam", OptimizerFactory.Names),
+        new("lr", SettingKind.Real, 0.001, true, PositiveReal, "a number greater than 0, such as 0.001 or 1e-3"),
+        new("batch_size", SettingKind.Integer, 64L, true, AtLeast(1), "a whole number of at least 1"),
+        new("epochs", SettingKind.Integer, 3L, true, AtLeast(1), "a whole number of at least 1"),
+        new("seed", SettingKind.Integer, 0L, true, AtLeast(0), "a whole number of at least 0"),
+        new("train_size", SettingKind.Integer, null, true, AtLeast(1), "a whole number of at least 1 (default: the whole training set)"),
+        new("test_size", SettingKind.Integer, null, true, AtLeast(1), "a whole number of at least 1 (default: the whole test set)"),
+        new("augment", SettingKind.Flag, false, true, _ => null, "true or false"),
+        new("momentum", SettingKind.Real, 0.9, true, Fraction, "a number from 0 up to (not including) 1"),
+        new("weight_decay", SettingKind.Real, 0.0, true, NonNegativeReal, "a number of at least 0"),
+        new("final_relu", SettingKind.Flag, false, true, _ => null, "true or false"),
+        new("data_dir", SettingKind.Text, "", false, _ => null, "a folder path, relative to the sweep file (default: built-in places only)"),
+        Choice("device", "auto", ["auto", "cpu", "cuda"], changesTraining: false),
+        new("threads", SettingKind.Integer, 0L, false, AtLeast(0), "a whole number of at least 0 (0: one per CPU core)"),
+        new("deterministic", SettingKind.Flag, false, false, _ => null, "true or false"),
+    ];
+
+    public static readonly FrozenDictionary<string, SettingSpec> ByName =
+        All.ToFrozenDictionary(s => s.Name, StringComparer.Ordinal);
+
+    /// <summary>Keys of a sweep file that are not run settings.</summary>
+    public static readonly IReadOnlyList<string> StructuralKeys = ["name", "grid"];
+
+    /// <summary>Names people often write instead of ours.</summary>
+    public static readonly FrozenDictionary<string, string> Aliases = new Dictionary<string, string>
+    {
+        ["learning_rate"] = "lr",
+        ["learningrate"] = "lr",
+        ["batchsize"] = "batch_size",
+        ["batch"] = "batch_size",
+        ["num_epochs"] = "epochs",
+        ["n_epochs"] = "epochs",
+        ["optim"] = "optimizer",
+        ["data"] = "dataset",
+        ["wd"] = "weight_decay",
+    }.ToFrozenDictionary();
+
+    private static SettingSpec Choice(string name, string defaultValue, IReadOnlyList<string> names, bool changesTraining = true) =>
+        new(name, SettingKind.Text, defaultValue, changesTraining,
+            v => names.Contains((string)v) ? null : $"'{v}' is not a known {name}",
+            "one of " + string.Join(", ", names));
+
+    private static string? PositiveReal(object value)
+    {
+        double v = (double)value;
+        return double.IsFinite(v) && v > 0 ? null : $"{Format(v)} is not greater than 0";
+    }
+
+    private static string? NonNegativeReal(object value)
+    {
+        double v = (double)value;
+        return double.IsFinite(v) && v >= 0 ? null : $"{Format(v)} is negative or not finite";
+    }
+
+    private static string? Fraction(object value)
+    {
+        double v = (double)value;
+        return double.IsFinite(v) && v >= 0 && v < 1 ? null : $"{Format(v)} is outside [0, 1)";
+    }
+
+    private static Func<object, string?> AtLeast(long minimum) =>
+        value => (long)value >= minimum ? null : $"{value} is less than {minimum}";
+
+    private static string Format(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,16 @@
+namespace Sweep.Configuration;
+
+/// <summary>One planned run: its identity and settings.</summary>
+internal sealed record PlannedRun(string RunId, RunConfig Config);
+
+/// <summary>A validated sweep file, frozen: its name, source and the runs it expands into.</summary>
+internal sealed record SweepPlan(
+    string Name,
+    string SourcePath,
+    string SourceText,
+    IReadOnlyList<GridAxis> Axes,
+    IReadOnlyList<PlannedRun> Runs)
+{
+    /// <summary>Names of the settings that vary across runs (the grid axes).</summary>
+    public IReadOnlyList<string> VaryingSettings => Axes.Select(a => a.Setting).ToList();
+}

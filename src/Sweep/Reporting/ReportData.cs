@@ -1,0 +1,34 @@
+using Sweep.Storage;
+
+namespace Sweep.Reporting;
+
+/// <summary>Everything a report draws: runs with their epochs, read once from the database.</summary>
+internal sealed record ReportData(string SweepName, IReadOnlyList<RunRow> Runs, IReadOnlyDictionary<string, IReadOnlyList<EpochRow>> Epochs)
+{
+    public static ReportData Read(RunRepository repository, string sweepName)
+    {
+        var runs = repository.Runs(sweepName);
+        var epochs = repository.Epochs(runs.Select(r => r.RunId))
+            .GroupBy(e => e.RunId)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<EpochRow>)g.OrderBy(e => e.Epoch).ToList());
+        return new ReportData(sweepName, runs, epochs);
+    }
+
+    public IReadOnlyList<EpochRow> EpochsOf(RunRow run) => Epochs.GetValueOrDefault(run.RunId) ?? [];
+
+    public IReadOnlyList<long> BatchSizes => Runs.Select(r => r.BatchSize).Distinct().Order().ToList();
+
+    public IReadOnlyList<double> LearningRates => Runs.Select(r => r.Lr).Distinct().Order().ToList();
+
+    /// <summary>"Fashion-MNIST mini, small-cnn" or a note that the runs are mixed.</summary>
+    public string Subject
+    {
+        get
+        {
+            var datasets = Runs.Select(r => r.Dataset).Distinct().ToList();
+            var models = Runs.Select(r => r.Model).Distinct().ToList();
+            var optimizers = Runs.Select(r => r.Optimizer).Distinct().ToList();
+            return $"{string.Join("/", datasets)}, {string.Join("/", models)}, {string.Join("/", optimizers)}";
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System.Reflection;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Sweep.Configuration;
+
+namespace Sweep.Storage;
+
+/// <summary>
+/// Opens the results database: WAL journal and a busy timeout so a SQLite browser or the report
+/// can read while a sweep writes, foreign keys on, and the embedded migrations applied in order.
+/// The applied version is kept in PRAGMA user_version.
+/// </summary>
+internal static class ResultsDatabase
+{
+    private const string MigrationPrefix = "Sweep.Storage.Migrations.";
+
+    public static int LatestVersion => Migrations.Count;
+
+    private static IReadOnlyList<(int Version, string Sql)> Migrations { get; } = LoadMigrations();
+
+    /// <summary>Opens (creating if needed) a database for writing and brings its schema up to date.</summary>
+    public static SqliteConnection OpenForWriting(string path)
+    {
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir != null)
+        {
+            Directory.CreateDirectory(dir);
+        }
+        SqliteConnection connection = Open(path, SqliteOpenMode.ReadWriteCreate);
+        connection.Execute("PRAGMA journal_mode = WAL;");
+        Migrate(connection, path);
+        return connection;
+    }
+
+    /// <summary>Opens an existing database without changing it.</summary>
+    public static SqliteConnection OpenForReading(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new SweepInputException($"Results database '{path}' does not exist; run a sweep first or pass --db with the right path.");
+        }
+        SqliteConnection connection = Open(path, SqliteOpenMode.ReadOnly);
+        int version = connection.ExecuteScalar<int>("PRAGMA user_version;");
+        if (version == 0)
+        {
+            connection.Dispose();
+            throw new SweepInputException($"'{path}' is not a Sweep results database (it has no Sweep schema); pass --db with the path of a results.db that a sweep wrote.");
+        }
+        CheckNotNewer(version, path);
+        return connection;
+    }
+
+    private static SqliteConnection Open(string path, SqliteOpenMode mode)
+    {
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = mode,
+            ForeignKeys = true,
+            DefaultTimeout = 30,
+            Pooling = false,
+        };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            connection.Execute("PRAGMA busy_timeout = 10000;");
+            connection.ExecuteScalar<long>("SELECT count(*) FROM sqlite_master;");
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 26 or 14)
+        {
+            connection.Dispose();
+            throw new SweepInputException($"'{path}' cannot be opened as a SQLite database ({ex.Message.TrimEnd('.')}); pass --db with the path of a results.db.");
+        }
+        return connection;
+    }
+
+    private static void Migrate(SqliteConnection connection, string path)
+    {
+        int current = connection.ExecuteScalar<int>("PRAGMA user_version;");
+        CheckNotNewer(current, path);
+        foreach (var (version, sql) in Migrations.Where(m => m.Version > current))
+        {
+            using SqliteTransaction transaction = connection.BeginTransaction();
+            connection.Execute(sql, transaction: transaction);
+            connection.Execute($"PRAGMA user_version = {version};", transaction: transaction);
+            transaction.Commit();
+        }
+    }
+
+    private static void CheckNotNewer(int version, string path)
+    {
+        if (version > LatestVersion)
+        {
+            throw new SweepInputException(
+                $"'{path}' was written by a newer Sweep (schema version {version}, this build knows up to {LatestVersion}); update Sweep or use another --db.");
+        }
+    }
+
+    private static IReadOnlyList<(int, string)> LoadMigrations()
+    {
+        Assembly assembly = typeof(ResultsDatabase).Assembly;
+        var migrations = assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(MigrationPrefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(n => (Version: int.Parse(n[MigrationPrefix.Length..].Split('_')[0], System.Globalization.CultureInfo.InvariantCulture), Name: n))
+            .OrderBy(m => m.Version)
+            .Select(m =>
+            {
+                using var reader = new StreamReader(assembly.GetManifestResourceStream(m.Name)!);
+                return (m.Version, reader.ReadToEnd());
+            })
+            .ToList();
+        for (int i = 0; i < migrations.Count; i++)
+        {
+            if (migrations[i].Version != i + 1)
+            {
+                throw new InvalidOperationException($"Migration versions must be 1, 2, 3, …; found {migrations[i].Version} at position {i + 1}.");
+            }
+        }
+        return migrations;
+    }
+}

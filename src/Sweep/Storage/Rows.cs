@@ -1,0 +1,51 @@
+namespace Sweep.Storage;
+
+// Row types as SQLite returns them: INTEGER → long, REAL → double.
+
+/// <summary>A row of the runs table as the report reads it.</summary>
+internal sealed record RunRow
+{
+    public string RunId { get; init; } = "";
+    public string Status { get; init; } = "";
+    public string Dataset { get; init; } = "";
+    public string Model { get; init; } = "";
+    public string Optimizer { get; init; } = "";
+    public double Lr { get; init; }
+    public long BatchSize { get; init; }
+    public long Epochs { get; init; }
+    public long Seed { get; init; }
+    public double? FinalTrainLoss { get; init; }
+    public double? FinalTestLoss { get; init; }
+    public double? FinalTestAccuracy { get; init; }
+    public long? DivergedAtEpoch { get; init; }
+    public string? Error { get; init; }
+}
+
+/// <summary>A row of the epochs table.</summary>
+internal sealed record EpochRow
+{
+    public string RunId { get; init; } = "";
+    public long Epoch { get; init; }
+    public double TrainLoss { get; init; }
+    public double LastBatchLoss { get; init; }
+    public double TestLoss { get; init; }
+    public double TestAccuracy { get; init; }
+    public double LearningRate { get; init; }
+    public double Seconds { get; init; }
+    public double ImagesPerSecond { get; init; }
+}
+
+/// <summary>Where and with what an invocation ran.</summary>
+internal sealed record EnvironmentRow
+{
+    public string Host { get; init; } = "";
+    public string Os { get; init; } = "";
+    public string? CpuModel { get; init; }
+    public string? GpuName { get; init; }
+    public string Device { get; init; } = "";
+    public long ThreadCount { get; init; }
+    public string TorchVersion { get; init; } = "";
+    public string TorchsharpVersion { get; init; } = "";
+    public string DotnetVersion { get; init; } = "";
+    public string? GitCommit { get; init; }
+}

@@ -1,0 +1,127 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Sweep.Configuration;
+using Sweep.Training;
+
+namespace Sweep.Storage;
+
+/// <summary>Writes and reads sweeps, runs and epochs. Every write is its own committed transaction.</summary>
+internal sealed class RunRepository(SqliteConnection connection)
+{
+    static RunRepository() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    public long StartSweep(SweepPlan plan) => Write(tx => connection.ExecuteScalar<long>(
+        """
+        INSERT INTO sweeps (name, file_path, file_contents, started_at)
+        VALUES (@Name, @SourcePath, @SourceText, @Now) RETURNING sweep_id;
+        """,
+        new { plan.Name, plan.SourcePath, plan.SourceText, Now = Now() }, tx));
+
+    public void FinishSweep(long sweepId) => Write(tx => connection.Execute(
+        "UPDATE sweeps SET finished_at = @Now WHERE sweep_id = @sweepId;", new { sweepId, Now = Now() }, tx));
+
+    public long RecordEnvironment(long sweepId, EnvironmentRow env) => Write(tx => connection.ExecuteScalar<long>(
+        """
+        INSERT INTO environments (sweep_id, recorded_at, host, os, cpu_model, gpu_name, device, thread_count,
+                                  torch_version, torchsharp_version, dotnet_version, git_commit)
+        VALUES (@sweepId, @Now, @Host, @Os, @CpuModel, @GpuName, @Device, @ThreadCount,
+                @TorchVersion, @TorchsharpVersion, @DotnetVersion, @GitCommit)
+        RETURNING environment_id;
+        """,
+        new
+        {
+            sweepId, Now = Now(), env.Host, env.Os, env.CpuModel, env.GpuName, env.Device, env.ThreadCount,
+            env.TorchVersion, env.TorchsharpVersion, env.DotnetVersion, env.GitCommit,
+        }, tx));
+
+    /// <summary>The status of each of the given runs that the database holds.</summary>
+    public IReadOnlyDictionary<string, string> StatusOf(IEnumerable<string> runIds) =>
+        connection.Query<(string RunId, string Status)>(
+                "SELECT run_id, status FROM runs WHERE run_id IN @ids;", new { ids = runIds.ToArray() })
+            .ToDictionary(r => r.RunId, r => r.Status);
+
+    /// <summary>Records that a sweep asked for an already finished run.</summary>
+    public void LinkRun(long sweepId, string runId) => Write(tx => connection.Execute(
+        "INSERT OR IGNORE INTO sweep_runs (sweep_id, run_id) VALUES (@sweepId, @runId);", new { sweepId, runId }, tx));
+
+    /// <summary>Marks a run as running, discarding the epochs of any earlier attempt that did not finish.</summary>
+    public void BeginRun(long sweepId, long environmentId, PlannedRun run) => Write(tx =>
+    {
+        RunConfig c = run.Config;
+        connection.Execute("DELETE FROM epochs WHERE run_id = @RunId;", new { run.RunId }, tx);
+        connection.Execute(
+            """
+            INSERT INTO runs (run_id, sweep_id, environment_id, dataset, model, optimizer, lr, batch_size, epochs, seed,
+                              train_size, test_size, augment, momentum, weight_decay, config_json, status, started_at)
+            VALUES (@RunId, @sweepId, @environmentId, @Dataset, @Model, @Optimizer, @Lr, @BatchSize, @Epochs, @Seed,
+                    @TrainSize, @TestSize, @Augment, @Momentum, @WeightDecay, @Json, 'running', @Now)
+            ON CONFLICT (run_id) DO UPDATE SET
+                sweep_id = excluded.sweep_id, environment_id = excluded.environment_id,
+                config_json = excluded.config_json, status = 'running', started_at = excluded.started_at,
+                finished_at = NULL, final_train_loss = NULL, final_test_loss = NULL, final_test_accuracy = NULL,
+                diverged_at_epoch = NULL, error = NULL;
+            """,
+            new
+            {
+                run.RunId, sweepId, environmentId, c.Dataset, c.Model, c.Optimizer, c.Lr, c.BatchSize, c.Epochs, c.Seed,
+                c.TrainSize, c.TestSize, c.Augment, c.Momentum, c.WeightDecay, Json = c.ToJson(), Now = Now(),
+            }, tx);
+        connection.Execute("INSERT OR IGNORE INTO sweep_runs (sweep_id, run_id) VALUES (@sweepId, @RunId);",
+            new { sweepId, run.RunId }, tx);
+        return 0;
+    });
+
+    public void AddEpoch(string runId, EpochMetrics m) => Write(tx => connection.Execute(
+        """
+        INSERT INTO epochs (run_id, epoch, train_loss, last_batch_loss, test_loss, test_accuracy, learning_rate,
+                            seconds, images_per_second)
+        VALUES (@runId, @Epoch, @TrainLoss, @LastBatchLoss, @TestLoss, @TestAccuracy, @LearningRate,
+                @Seconds, @ImagesPerSecond);
+        """,
+        new { runId, m.Epoch, m.TrainLoss, m.LastBatchLoss, m.TestLoss, m.TestAccuracy, m.LearningRate, m.Seconds, m.ImagesPerSecond },
+        tx));
+
+    /// <summary>Ends a run; final metrics are those of its last recorded epoch.</summary>
+    public void FinishRun(string runId, string status, long? divergedAtEpoch, string? error) => Write(tx => connection.Execute(
+        """
+        UPDATE runs SET status = @status, finished_at = @Now, diverged_at_epoch = @divergedAtEpoch, error = @error,
+            final_train_loss = (SELECT train_loss FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1),
+            final_test_loss = (SELECT test_loss FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1),
+            final_test_accuracy = (SELECT test_accuracy FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1)
+        WHERE run_id = @runId;
+        """,
+        new { runId, status, divergedAtEpoch, error, Now = Now() }, tx));
+
+    /// <summary>Runs of the named sweep (its latest invocation's list), or of every sweep when null.</summary>
+    public IReadOnlyList<RunRow> Runs(string? sweepName) => connection.Query<RunRow>(
+        """
+        SELECT run_id, status, dataset, model, optimizer, lr, batch_size, epochs, seed, final_train_loss,
+               final_test_loss, final_test_accuracy, diverged_at_epoch, error
+        FROM runs
+        WHERE @sweepName IS NULL OR run_id IN (
+            SELECT sr.run_id FROM sweep_runs sr JOIN sweeps s ON s.sweep_id = sr.sweep_id WHERE s.name = @sweepName)
+        ORDER BY dataset, model, batch_size, lr, seed;
+        """, new { sweepName }).ToList();
+
+    public IReadOnlyList<EpochRow> Epochs(IEnumerable<string> runIds) => connection.Query<EpochRow>(
+        """
+        SELECT run_id, epoch, train_loss, last_batch_loss, test_loss, test_accuracy, learning_rate, seconds, images_per_second
+        FROM epochs WHERE run_id IN @ids ORDER BY run_id, epoch;
+        """, new { ids = runIds.ToArray() }).ToList();
+
+    public string? LatestSweepName() =>
+        connection.QueryFirstOrDefault<string>("SELECT name FROM sweeps ORDER BY sweep_id DESC LIMIT 1;");
+
+    public IReadOnlyList<string> SweepNames() =>
+        connection.Query<string>("SELECT DISTINCT name FROM sweeps ORDER BY name;").ToList();
+
+    private T Write<T>(Func<SqliteTransaction, T> work)
+    {
+        using SqliteTransaction transaction = connection.BeginTransaction();
+        T result = work(transaction);
+        transaction.Commit();
+        return result;
+    }
+
+    private static string Now() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,36 @@
+using Sweep.Configuration;
+using Sweep.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Sweep.Training;
+
+/// <summary>Builds the model a run names, shaped for its data set, with seeded initial weights.</summary>
+internal static class ModelFactory
+{
+    public const string DefaultName = "small-cnn";
+
+    public static IReadOnlyList<string> Names { get; } = ["small-cnn", "seed-cnn"];
+
+    // TorchSharp's weight initialisers draw from the global generator only, so seeding it and
+    // building the model must not interleave with another thread doing the same.
+    private static readonly Lock InitGate = new();
+
+    public static nn.Module<Tensor, Tensor> Create(RunConfig config, DatasetInfo data, Device device)
+    {
+        lock (InitGate)
+        {
+            manual_seed(config.Seed);
+            nn.Module<Tensor, Tensor> model = config.Model switch
+            {
+                "small-cnn" => new SmallCnn(data.Channels, data.Height, data.Width, data.Classes),
+                "seed-cnn" => new SeedCnn(data.Channels, data.Height, data.Width, data.Classes, config.FinalRelu),
+                _ => throw new SweepInputException($"Unknown model '{config.Model}'; known: {string.Join(", ", Names)}."),
+            };
+            return model.to(device);
+        }
+    }
+
+    public static long ParameterCount(nn.Module<Tensor, Tensor> model) =>
+        model.parameters().Sum(p => p.numel());
+}
