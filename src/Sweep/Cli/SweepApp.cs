@@ -22,6 +22,7 @@ internal static class SweepApp
         {
             config.SetApplicationName("sweep");
             config.ConfigureConsole(console);
+            config.UseStrictParsing();
             config.AddCommand<SweepCommand>("sweep")
                 .WithDescription("Train every run of a sweep file's grid and record it in the results database.")
                 .WithExample("sweep", "sweeps.yaml")

@@ -27,8 +27,18 @@ internal static class ResultsDatabase
             Directory.CreateDirectory(dir);
         }
         SqliteConnection connection = Open(path, SqliteOpenMode.ReadWriteCreate);
-        connection.Execute("PRAGMA journal_mode = WAL;");
-        Migrate(connection, path);
+        try
+        {
+            // Refuse a newer schema before changing anything, the journal mode included.
+            CheckNotNewer(connection.ExecuteScalar<int>("PRAGMA user_version;"), path);
+            connection.Execute("PRAGMA journal_mode = WAL;");
+            Migrate(connection, path);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
         return connection;
     }
 

@@ -1,0 +1,101 @@
+using Sweep.Configuration;
+using Sweep.Data;
+using Sweep.Training;
+
+namespace Sweep.Tests.Training;
+
+public sealed class TrainerTests
+{
+    private sealed class Recorder : ITrainingObserver
+    {
+        public List<EpochMetrics> Epochs { get; } = [];
+        public int Batches { get; private set; }
+
+        public void OnBatch(int epoch, int batch, int batches) => Batches++;
+
+        public void OnEpoch(EpochMetrics metrics) => Epochs.Add(metrics);
+    }
+
+    private static RunConfig Config(string yaml) => SweepFileParser.Parse(yaml, "t.yaml").Runs.Single().Config;
+
+    private static (RunResult, Recorder) Train(RunConfig config)
+    {
+        DatasetPair data = DatasetCatalog.Load(config.Dataset, null, config.TrainSize, config.TestSize);
+        var recorder = new Recorder();
+        return (new Trainer().Train(config, data, recorder, CancellationToken.None), recorder);
+    }
+
+    [Test]
+    public void Training_lowers_the_loss_and_beats_chance_on_real_images()
+    {
+        var (result, recorder) = Train(Config("train_size: 600\ntest_size: 200\nepochs: 3\ngrid:\n  lr: [0.003]\n  batch_size: [32]\n"));
+
+        Assert.That(result.Outcome, Is.EqualTo(RunOutcome.Completed));
+        Assert.That(recorder.Epochs.Select(e => e.Epoch), Is.EqualTo(new[] { 1, 2, 3 }));
+        Assert.That(recorder.Batches, Is.EqualTo(3 * 19), "600 images in batches of 32, the last one partial");
+        Assert.That(recorder.Epochs[^1].TrainLoss, Is.LessThan(recorder.Epochs[0].TrainLoss));
+        Assert.That(recorder.Epochs[^1].TestAccuracy, Is.GreaterThan(0.5), "chance is 0.1");
+        Assert.That(recorder.Epochs.All(e => e.ImagesPerSecond > 0 && e.Seconds > 0 && e.LearningRate == 0.003));
+    }
+
+    [Test]
+    public void Deterministic_runs_of_one_configuration_are_bit_identical()
+    {
+        RunConfig config = Config("train_size: 300\ntest_size: 100\nepochs: 2\naugment: true\ndeterministic: true\ngrid:\n  lr: [0.001]\n  batch_size: [16]\n");
+
+        var (_, first) = Train(config);
+        var (_, second) = Train(config);
+
+        Assert.That(second.Epochs.Select(e => (e.TrainLoss, e.LastBatchLoss, e.TestLoss, e.TestAccuracy)),
+            Is.EqualTo(first.Epochs.Select(e => (e.TrainLoss, e.LastBatchLoss, e.TestLoss, e.TestAccuracy))));
+    }
+
+    [Test]
+    public void Another_seed_gives_other_numbers()
+    {
+        var (_, a) = Train(Config("train_size: 200\ntest_size: 100\nepochs: 1\nseed: 1\ngrid:\n  lr: [0.001]\n"));
+        var (_, b) = Train(Config("train_size: 200\ntest_size: 100\nepochs: 1\nseed: 2\ngrid:\n  lr: [0.001]\n"));
+
+        Assert.That(a.Epochs[0].TrainLoss, Is.Not.EqualTo(b.Epochs[0].TrainLoss));
+    }
+
+    [Test]
+    public void A_huge_learning_rate_is_reported_as_diverged_not_a_crash()
+    {
+        var (result, recorder) = Train(Config("optimizer: sgd\ntrain_size: 200\ntest_size: 50\nepochs: 5\ngrid:\n  lr: [1000000]\n  batch_size: [20]\n"));
+
+        Assert.That(result.Outcome, Is.EqualTo(RunOutcome.Diverged));
+        Assert.That(result.DivergedAtEpoch, Is.EqualTo(1));
+        Assert.That(recorder.Epochs, Has.Count.EqualTo(1), "stops at the epoch where it diverged");
+        Assert.That(result.Message, Does.Contain("training loss"));
+    }
+
+    [Test]
+    public void Cancellation_stops_at_the_next_step()
+    {
+        RunConfig config = Config("train_size: 600\ntest_size: 100\nepochs: 50\ngrid:\n  lr: [0.001]\n  batch_size: [16]\n");
+        DatasetPair data = DatasetCatalog.Load(config.Dataset, null, config.TrainSize, config.TestSize);
+        using var cancel = new CancellationTokenSource();
+        var observer = new CancelAfter(5, cancel);
+
+        Assert.Throws<OperationCanceledException>(() => new Trainer().Train(config, data, observer, cancel.Token));
+        Assert.That(observer.Batches, Is.EqualTo(5));
+    }
+
+    private sealed class CancelAfter(int batches, CancellationTokenSource cancel) : ITrainingObserver
+    {
+        public int Batches { get; private set; }
+
+        public void OnBatch(int epoch, int batch, int count)
+        {
+            if (++Batches == batches)
+            {
+                cancel.Cancel();
+            }
+        }
+
+        public void OnEpoch(EpochMetrics metrics)
+        {
+        }
+    }
+}
