@@ -26,7 +26,7 @@ internal static class SweepApp
             config.AddCommand<SweepCommand>("sweep")
                 .WithDescription("Train every run of a sweep file's grid and record it in the results database.")
                 .WithExample("sweep", "sweeps.yaml")
-                .WithExample("sweep", "experiments/lr-batch-tiny.yaml", "--db", "results/tiny.db");
+                .WithExample("sweep", "experiments/tiny.yaml", "--db", "results/tiny.db");
             config.AddCommand<ReportCommand>("report")
                 .WithDescription("Draw the loss and accuracy figures (PNG) from a results database.")
                 .WithExample("report", "--out", "results/");

@@ -222,6 +222,6 @@ internal static class SweepFileParser
     private sealed class Locator(string path)
     {
         public SweepInputException Error(YamlNode node, string message) =>
-            new($"{path}:{node.Start.Line}:{node.Start.Column}: {message}.");
+            new($"{path}:{node.Start.Line}:{node.Start.Column}: {message}{(message.EndsWith('?') ? "" : ".")}");
     }
 }

@@ -38,6 +38,7 @@ internal sealed class FinalMetricVsLrFigure(string fileName, string metricName, 
             return false;
         }
         FigureStyle.UseLog10Ticks(plot, data.LearningRates, FigureStyle.Lr);
+        plot.Axes.Margins(horizontal: 0.08, vertical: 0.1);
         plot.ShowLegend();
         FigureStyle.SavePlot(plot, path);
         return true;
