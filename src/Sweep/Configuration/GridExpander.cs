@@ -1,11 +1,8 @@
 namespace Sweep.Configuration;
 
-/// <summary>One axis of the grid: a setting and the values it takes, in file order.</summary>
-internal sealed record GridAxis(string Setting, IReadOnlyList<object> Values);
-
 /// <summary>
-/// Expands base settings and grid axes into the cartesian product of runs. Pure: the order is
-/// the file's axis order with the last axis varying fastest, so a plan reads like the file.
+/// Expands base settings and axes into the cartesian product of runs. Pure: the order is the
+/// axis order with the last axis varying fastest, so a plan reads like the file.
 /// </summary>
 internal static class GridExpander
 {
@@ -15,8 +12,15 @@ internal static class GridExpander
         IEnumerable<Dictionary<string, object?>> combos = [new Dictionary<string, object?>(baseValues)];
         foreach (GridAxis axis in axes)
         {
-            combos = combos.SelectMany(combo => axis.Values.Select(value =>
-                new Dictionary<string, object?>(combo) { [axis.Setting] = value }));
+            combos = combos.SelectMany(combo => axis.Points.Select(point =>
+            {
+                var next = new Dictionary<string, object?>(combo);
+                for (int i = 0; i < axis.Settings.Count; i++)
+                {
+                    next[axis.Settings[i]] = point[i];
+                }
+                return next;
+            }));
         }
         return combos.ToList();
     }

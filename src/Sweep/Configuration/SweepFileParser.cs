@@ -1,15 +1,16 @@
-using System.Globalization;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Sweep.Configuration;
 
 /// <summary>
-/// Reads a sweep file into a <see cref="SweepPlan"/>. The YAML is read as a plain node tree (no
-/// type is ever instantiated from a tag), so every error can name the line and column.
+/// Turns a sweep file (and the files it extends) into a frozen <see cref="SweepPlan"/>: every
+/// value typed and checked, axes expanded, repeats applied, each run given its id. Any mistake
+/// is a <see cref="SweepInputException"/> that names the file, line and column.
 /// </summary>
 internal static class SweepFileParser
 {
+    public const int MaxRepeats = 1000;
+
     public static SweepPlan Load(string path)
     {
         if (!File.Exists(path))
@@ -21,207 +22,146 @@ internal static class SweepFileParser
 
     public static SweepPlan Parse(string text, string path)
     {
-        YamlMappingNode root = ReadRoot(text, path);
-        var where = new Locator(path);
+        var (entries, files) = SweepFileReader.Read(text, path);
         var baseValues = SettingCatalog.All.ToDictionary(s => s.Name, s => s.Default);
         var axes = new List<GridAxis>();
+        GridAxis? zipAxis = null;
+        var placed = new Dictionary<string, string>(StringComparer.Ordinal);
         string name = Path.GetFileNameWithoutExtension(path);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        int repeats = 1;
 
-        foreach (var (keyNode, valueNode) in root.Children)
+        foreach (SweepEntry entry in entries)
         {
-            string key = ((YamlScalarNode)keyNode).Value ?? "";
-            if (!seen.Add(key))
+            switch (entry.Kind)
             {
-                throw where.Error(keyNode, $"'{key}' is set twice; keep one");
-            }
-            switch (key)
-            {
-                case "name":
-                    name = ReadScalar(valueNode, where, "name").Value ?? "";
+                case EntryKind.Meta when entry.Key == "name":
+                    name = SettingValueReader.Scalar(entry.Value, entry.File, "name").Value ?? "";
                     if (string.IsNullOrWhiteSpace(name))
                     {
-                        throw where.Error(valueNode, "'name' is empty; give the sweep a short name such as lr-batch");
+                        throw SweepErrors.At(entry.File, entry.Value, "'name' is empty; give the sweep a short name such as lr-batch");
                     }
                     break;
-                case "grid":
-                    axes.AddRange(ReadGrid(valueNode, where));
+                case EntryKind.Meta:
+                    repeats = ReadRepeats(entry);
                     break;
-                default:
-                    SettingSpec spec = Lookup(key, keyNode, where);
-                    baseValues[key] = ReadValue(spec, ReadScalar(valueNode, where, key), where);
+                case EntryKind.Setting:
+                    Place(placed, entry, entry.Key, "at the top level");
+                    baseValues[entry.Key] = SettingValueReader.Read(Lookup(entry), SettingValueReader.Scalar(entry.Value, entry.File, entry.Key), entry.File);
+                    break;
+                case EntryKind.Axis:
+                    Place(placed, entry, entry.Key, "in 'grid'");
+                    axes.Add(new GridAxis(entry.Key, AxisValueReader.Read(Lookup(entry), entry.Value, entry.File)));
+                    break;
+                case EntryKind.Zip:
+                    zipAxis = ReadZip(entry, placed);
                     break;
             }
         }
-
-        foreach (GridAxis axis in axes)
+        if (zipAxis != null)
         {
-            if (seen.Contains(axis.Setting))
-            {
-                throw where.Error(root, $"'{axis.Setting}' is set both at the top level and in 'grid'; keep it in one place");
-            }
+            axes.Add(zipAxis); // the plan is grid × zip, whatever the order in the file
         }
-        if (axes.Count == 0)
+        if (axes.Count == 0 && repeats == 1)
         {
-            throw where.Error(root, "there is no 'grid' with at least one setting; add for example 'grid: {lr: [0.01, 0.001]}'");
+            throw new SweepInputException($"{path}: there is no 'grid' (or 'zip' or 'repeats'), so there is nothing to compare; add for example 'grid: {{lr: [0.01, 0.001]}}'.");
         }
 
         if (baseValues["data_dir"] is string dataDir && dataDir.Length > 0)
         {
-            // Relative to the sweep file, so a file works from any current directory.
+            // Relative to the file that set it would be better still; the top file is what people expect.
             baseValues["data_dir"] = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, dataDir));
         }
+
         var runs = GridExpander.Expand(baseValues, axes)
+            .SelectMany(values => WithRepeats(values, repeats))
             .Select(values => RunConfig.FromValues(values))
             .Select(config => new PlannedRun(RunIdentity.Of(config), config))
             .ToList();
-        foreach (PlannedRun run in runs)
+        CheckRuns(runs, path);
+        if (repeats > 1 && !axes.Any(a => a.Settings.Contains("seed")))
         {
-            CheckAgainstDataset(run.Config, path);
+            axes.Add(new GridAxis("seed", runs.Select(r => (object)r.Config.Seed).Distinct().ToList()));
         }
-        return new SweepPlan(name, Path.GetFullPath(path), text, axes, runs);
+        string source = files.Count == 1 ? text : text + string.Concat(files.Skip(1).Select(f => $"\n# --- extends {f}\n{File.ReadAllText(f)}"));
+        return new SweepPlan(name, Path.GetFullPath(path), source, axes, runs);
     }
 
-    private static YamlMappingNode ReadRoot(string text, string path)
+    /// <summary>Repeats run every configuration with seeds seed, seed+1, … seed+N-1.</summary>
+    private static IEnumerable<IReadOnlyDictionary<string, object?>> WithRepeats(IReadOnlyDictionary<string, object?> values, int repeats)
     {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            throw new SweepInputException($"{path}: the file is empty; it needs at least a 'grid', see sweeps.yaml for an example.");
-        }
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            // YamlDotNet's own message carries no position; the useful text is often the inner one.
-            string reason = (ex.InnerException?.Message ?? ex.Message).TrimEnd('.');
-            throw new SweepInputException($"{path}:{ex.Start.Line}:{ex.Start.Column}: invalid YAML: {reason}.");
-        }
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new SweepInputException($"{path}: the file must be a mapping of settings (key: value lines), see sweeps.yaml for an example.");
-        }
-        return root;
+        long seed = (long)values["seed"]!;
+        return Enumerable.Range(0, repeats).Select(i => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(values) { ["seed"] = seed + i });
     }
 
-    private static IEnumerable<GridAxis> ReadGrid(YamlNode node, Locator where)
+    private static GridAxis ReadZip(SweepEntry entry, Dictionary<string, string> placed)
     {
-        if (node is not YamlMappingNode grid || grid.Children.Count == 0)
+        if (entry.Value is not YamlMappingNode zip || zip.Children.Count == 0)
         {
-            throw where.Error(node, "'grid' must map at least one setting to a list of values, for example 'lr: [0.01, 0.001]'");
+            throw SweepErrors.At(entry.File, entry.Value, "'zip' must map settings to lists of the same length, for example {lr: [0.001, 0.004], batch_size: [16, 64]}");
         }
-        foreach (var (keyNode, valueNode) in grid.Children)
+        var settings = new List<string>();
+        var columns = new List<IReadOnlyList<object>>();
+        foreach (var (keyNode, valueNode) in zip.Children)
         {
-            string key = ((YamlScalarNode)keyNode).Value ?? "";
-            SettingSpec spec = Lookup(key, keyNode, where);
-            if (valueNode is not YamlSequenceNode list)
-            {
-                throw where.Error(valueNode, $"grid axis '{key}' must be a list such as [a, b, c]");
-            }
-            if (list.Children.Count == 0)
-            {
-                throw where.Error(valueNode, $"grid axis '{key}' is empty; give it at least one value");
-            }
-            var values = new List<object>();
-            foreach (YamlNode item in list.Children)
-            {
-                object value = ReadValue(spec, ReadScalar(item, where, key), where)
-                    ?? throw where.Error(item, $"grid axis '{key}' has an empty value; allowed: {spec.Allowed}");
-                if (values.Contains(value))
-                {
-                    throw where.Error(item, $"grid axis '{key}' lists {Describe(value)} twice; each value may appear once");
-                }
-                values.Add(value);
-            }
-            yield return new GridAxis(key, values);
+            var column = new SweepEntry(EntryKind.Axis, (keyNode as YamlScalarNode)?.Value ?? "", keyNode, valueNode, entry.File);
+            Place(placed, column, column.Key, "in 'zip'");
+            settings.Add(column.Key);
+            columns.Add(AxisValueReader.Read(Lookup(column), valueNode, entry.File));
         }
+        if (columns.Select(c => c.Count).Distinct().Count() > 1)
+        {
+            string lengths = string.Join(", ", settings.Zip(columns, (s, c) => $"{s} has {c.Count}"));
+            throw SweepErrors.At(entry.File, entry.Value, $"the lists in 'zip' advance together and must have the same length, but {lengths}");
+        }
+        var points = Enumerable.Range(0, columns[0].Count).Select(i => columns.Select(c => c[i]).ToArray()).ToList();
+        return new GridAxis(settings, points);
     }
 
-    private static SettingSpec Lookup(string key, YamlNode keyNode, Locator where)
+    private static int ReadRepeats(SweepEntry entry)
     {
-        if (SettingCatalog.ByName.TryGetValue(key, out SettingSpec? spec))
+        var spec = new SettingSpec("repeats", SettingKind.Integer, 1L, false,
+            v => (long)v is >= 1 and <= MaxRepeats ? null : $"{v} is outside 1 to {MaxRepeats}", $"a whole number from 1 to {MaxRepeats}");
+        return (int)(long)SettingValueReader.Read(spec, SettingValueReader.Scalar(entry.Value, entry.File, "repeats"), entry.File)!;
+    }
+
+    private static void Place(Dictionary<string, string> placed, SweepEntry entry, string setting, string where)
+    {
+        if (placed.TryGetValue(setting, out string? first))
+        {
+            throw SweepErrors.At(entry.File, entry.KeyNode, $"'{setting}' is set both {first} and {where}; keep it in one place");
+        }
+        placed[setting] = where;
+    }
+
+    private static SettingSpec Lookup(SweepEntry entry)
+    {
+        if (SettingCatalog.ByName.TryGetValue(entry.Key, out SettingSpec? spec))
         {
             return spec;
         }
-        string? suggestion = SettingCatalog.Aliases.GetValueOrDefault(key.ToLowerInvariant())
-            ?? NameSuggester.Closest(key, SettingCatalog.All.Select(s => s.Name).Concat(SettingCatalog.StructuralKeys));
+        string? suggestion = SettingCatalog.Aliases.GetValueOrDefault(entry.Key.ToLowerInvariant())
+            ?? NameSuggester.Closest(entry.Key, SettingCatalog.All.Select(s => s.Name).Concat(SettingCatalog.StructuralKeys));
         string hint = suggestion != null ? $"did you mean '{suggestion}'?" :
-            "known settings: " + string.Join(", ", SettingCatalog.All.Select(s => s.Name));
-        throw where.Error(keyNode, $"unknown setting '{key}'; {hint}");
+            "known settings: " + string.Join(", ", SettingCatalog.All.Select(s => s.Name)) + "; and name, grid, zip, repeats, extends";
+        throw SweepErrors.At(entry.File, entry.KeyNode, $"unknown setting '{entry.Key}'; {hint}");
     }
 
-    private static YamlScalarNode ReadScalar(YamlNode node, Locator where, string key) =>
-        node as YamlScalarNode ?? throw where.Error(node, $"'{key}' must be a single value, not a list or mapping" +
-            (key is "name" ? "" : $"; to try several values put it under 'grid'"));
-
-    private static object? ReadValue(SettingSpec spec, YamlScalarNode node, Locator where)
+    private static void CheckRuns(IReadOnlyList<PlannedRun> runs, string path)
     {
-        string raw = node.Value ?? "";
-        bool plain = node.Style is ScalarStyle.Plain or ScalarStyle.Any;
-        if (plain && raw is "" or "~" or "null")
+        var duplicate = runs.GroupBy(r => r.RunId).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate != null)
         {
-            if (spec.Default is null)
+            throw new SweepInputException($"{path}: the plan holds the same run twice (id {duplicate.Key}, seed {duplicate.First().Config.Seed}); with 'repeats' the seeds are seed, seed+1, …, so do not also list those seeds in 'grid'.");
+        }
+        foreach (RunConfig config in runs.Select(r => r.Config))
+        {
+            var info = Data.DatasetCatalog.Describe(config.Dataset);
+            int trainSize = Math.Min(config.TrainSize ?? info.TrainCount, info.TrainCount);
+            if (config.BatchSize > trainSize)
             {
-                return null;
+                throw new SweepInputException(
+                    $"{path}: batch_size {config.BatchSize} is larger than the training set ({trainSize} images of {config.Dataset}); use a batch size of at most {trainSize} or a larger train_size.");
             }
-            throw where.Error(node, $"'{spec.Name}' has no value; allowed: {spec.Allowed}");
         }
-
-        object? value = spec.Kind switch
-        {
-            SettingKind.Real when plain && double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) => d,
-            SettingKind.Real when plain && raw is ".nan" or ".NaN" => double.NaN,
-            SettingKind.Real when plain && raw is ".inf" or ".Inf" or "+.inf" => double.PositiveInfinity,
-            SettingKind.Integer when plain && long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long l) => l,
-            SettingKind.Flag when plain && raw is "true" or "True" => true,
-            SettingKind.Flag when plain && raw is "false" or "False" => false,
-            SettingKind.Text => raw,
-            _ => null,
-        };
-        if (value is null)
-        {
-            string got = plain ? $"'{raw}'" : $"the quoted text \"{raw}\"";
-            string kind = spec.Kind switch
-            {
-                SettingKind.Integer when plain && double.TryParse(raw, CultureInfo.InvariantCulture, out _) => "a whole number",
-                SettingKind.Integer => "a whole number",
-                SettingKind.Real => "a number",
-                SettingKind.Flag => "true or false",
-                _ => "text",
-            };
-            throw where.Error(node, $"'{spec.Name}' must be {kind}, got {got}; allowed: {spec.Allowed}");
-        }
-        if (spec.Check(value) is { } problem)
-        {
-            throw where.Error(node, $"'{spec.Name}': {problem}; allowed: {spec.Allowed}");
-        }
-        return value;
-    }
-
-    private static void CheckAgainstDataset(RunConfig config, string path)
-    {
-        var info = Data.DatasetCatalog.Describe(config.Dataset);
-        int trainSize = Math.Min(config.TrainSize ?? info.TrainCount, info.TrainCount);
-        if (info.TrainCount > 0 && config.BatchSize > trainSize)
-        {
-            throw new SweepInputException(
-                $"{path}: batch_size {config.BatchSize} is larger than the training set ({trainSize} images of {config.Dataset}); use a batch size of at most {trainSize} or a larger train_size.");
-        }
-    }
-
-    private static string Describe(object value) => value switch
-    {
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        string s => $"'{s}'",
-        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
-    };
-
-    /// <summary>Turns a node into "file:line:column: ..." errors.</summary>
-    private sealed class Locator(string path)
-    {
-        public SweepInputException Error(YamlNode node, string message) =>
-            new($"{path}:{node.Start.Line}:{node.Start.Column}: {message}{(message.EndsWith('?') ? "" : ".")}");
     }
 }

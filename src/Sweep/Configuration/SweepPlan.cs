@@ -11,6 +11,6 @@ internal sealed record SweepPlan(
     IReadOnlyList<GridAxis> Axes,
     IReadOnlyList<PlannedRun> Runs)
 {
-    /// <summary>Names of the settings that vary across runs (the grid axes).</summary>
-    public IReadOnlyList<string> VaryingSettings => Axes.Select(a => a.Setting).ToList();
+    /// <summary>Names of the settings that vary across runs, in axis order.</summary>
+    public IReadOnlyList<string> VaryingSettings => Axes.SelectMany(a => a.Settings).Distinct().ToList();
 }
