@@ -27,6 +27,9 @@ internal static class SweepApp
                 .WithDescription("Train every run of a sweep file's grid and record it in the results database.")
                 .WithExample("sweep", "sweeps.yaml")
                 .WithExample("sweep", "experiments/tiny.yaml", "--db", "results/tiny.db");
+            config.AddCommand<PlanCommand>("plan")
+                .WithDescription("Show the runs a sweep file expands into, which are already done, and the time left. Trains nothing.")
+                .WithExample("plan", "sweeps.yaml");
             config.AddCommand<ReportCommand>("report")
                 .WithDescription("Draw the loss and accuracy figures (PNG) from a results database.")
                 .WithExample("report", "--out", "results/");

@@ -22,6 +22,10 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
         [DefaultValue("results/results.db")]
         public string Database { get; init; } = "results/results.db";
 
+        [CommandOption("--dry-run")]
+        [Description("Show the plan (like the plan command) and train nothing.")]
+        public bool DryRun { get; init; }
+
         [CommandOption("--no-report")]
         [Description("Do not draw the figures at the end.")]
         public bool NoReport { get; init; }
@@ -33,6 +37,11 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         SweepPlan plan = SweepFileParser.Load(settings.File);
+        if (settings.DryRun)
+        {
+            PlanCommand.Show(console, SweepPreview.Build(plan, settings.Database), settings.Database);
+            return ExitCodes.Success;
+        }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
         SweepOutcome outcome = RunWithProgress(plan, settings.Database, linked.Token);
 

@@ -10,7 +10,7 @@ internal static class RunLabel
     public static string Of(PlannedRun run, IReadOnlyList<string> varying)
     {
         var values = run.Config.ToValues().ToDictionary(p => p.Key, p => p.Value);
-        return string.Join(" ", varying.Select(name => $"{name}={Format(name, values[name])}"));
+        return string.Join(" ", varying.Select(name => $"{name}={Value(name, values[name])}"));
     }
 
     public static string Duration(TimeSpan? span)
@@ -23,7 +23,8 @@ internal static class RunLabel
             t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes}m{t.Seconds:00}s" : $"{Math.Max(0, (int)t.TotalSeconds)}s";
     }
 
-    private static string Format(string name, object? value) => value switch
+    /// <summary>A setting's value as people write it (lr as 1e-3).</summary>
+    public static string Value(string name, object? value) => value switch
     {
         double d when name == "lr" => RunConfig.FormatLr(d),
         double d => d.ToString("G4", CultureInfo.InvariantCulture),

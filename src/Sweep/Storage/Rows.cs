@@ -49,3 +49,13 @@ internal sealed record EnvironmentRow
     public string DotnetVersion { get; init; } = "";
     public string? GitCommit { get; init; }
 }
+
+/// <summary>Measured training speed of one data set, model and batch size.</summary>
+internal sealed record SpeedRow
+{
+    public string Dataset { get; init; } = "";
+    public string Model { get; init; } = "";
+    public long BatchSize { get; init; }
+    public double ImagesPerSecond { get; init; }
+    public long Epochs { get; init; }
+}

@@ -109,6 +109,14 @@ internal sealed class RunRepository(SqliteConnection connection)
         FROM epochs WHERE run_id IN @ids ORDER BY run_id, epoch;
         """, new { ids = runIds.ToArray() }).ToList();
 
+    /// <summary>Mean training speed of earlier epochs per data set, model and batch size.</summary>
+    public IReadOnlyList<SpeedRow> TrainingSpeeds() => connection.Query<SpeedRow>(
+        """
+        SELECT r.dataset, r.model, r.batch_size, avg(e.images_per_second) AS images_per_second, count(*) AS epochs
+        FROM epochs e JOIN runs r ON r.run_id = e.run_id
+        GROUP BY r.dataset, r.model, r.batch_size;
+        """).ToList();
+
     public string? LatestSweepName() =>
         connection.QueryFirstOrDefault<string>("SELECT name FROM sweeps ORDER BY sweep_id DESC LIMIT 1;");
 
