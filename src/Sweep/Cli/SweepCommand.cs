@@ -22,6 +22,10 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
         [DefaultValue("results/results.db")]
         public string Database { get; init; } = "results/results.db";
 
+        [CommandOption("--parallel <N>")]
+        [Description("Train N runs at once on the one device, sharing its CPU threads (default: 'parallel' in the file, else 1).")]
+        public int? Parallel { get; init; }
+
         [CommandOption("--dry-run")]
         [Description("Show the plan (like the plan command) and train nothing.")]
         public bool DryRun { get; init; }
@@ -31,7 +35,9 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
         public bool NoReport { get; init; }
 
         public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Database) ? ValidationResult.Error("--db needs a file path.") : ValidationResult.Success();
+            string.IsNullOrWhiteSpace(Database) ? ValidationResult.Error("--db needs a file path.") :
+            Parallel is < 1 or > SweepFileParser.MaxParallel ? ValidationResult.Error($"--parallel must be from 1 to {SweepFileParser.MaxParallel}.") :
+            ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -43,7 +49,7 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
             return ExitCodes.Success;
         }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
-        SweepOutcome outcome = RunWithProgress(plan, settings.Database, linked.Token);
+        SweepOutcome outcome = RunWithProgress(plan, settings.Database, settings.Parallel ?? plan.Parallel, linked.Token);
 
         console.WriteLine(
             $"sweep '{plan.Name}': {outcome.Planned} runs, {outcome.Skipped} already done, {outcome.Completed} completed, " +
@@ -67,11 +73,11 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
         return outcome.Failed.Count > 0 ? ExitCodes.Failure : ExitCodes.Success;
     }
 
-    private SweepOutcome RunWithProgress(SweepPlan plan, string database, CancellationToken cancel)
+    private SweepOutcome RunWithProgress(SweepPlan plan, string database, int parallel, CancellationToken cancel)
     {
         if (!console.Profile.Capabilities.Interactive)
         {
-            return new SweepRunner(new PlainProgress(new AnsiConsoleWriter(console))).Run(plan, database, cancel);
+            return new SweepRunner(new PlainProgress(new AnsiConsoleWriter(console)), parallel).Run(plan, database, cancel);
         }
         return console.Progress()
             .AutoClear(true)
@@ -79,7 +85,7 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
             .Start(context =>
             {
                 ProgressTask task = context.AddTask("starting", maxValue: 1000);
-                return new SweepRunner(new LiveProgress(console, task)).Run(plan, database, cancel);
+                return new SweepRunner(new LiveProgress(console, task), parallel).Run(plan, database, cancel);
             });
     }
 }

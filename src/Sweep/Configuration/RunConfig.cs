@@ -21,7 +21,10 @@ internal sealed record RunConfig(
     string DataDir,
     string Device,
     int Threads,
-    bool Deterministic)
+    bool Deterministic,
+    double DivergenceFactor,
+    bool KeepCheckpoints,
+    bool SaveModel)
 {
     /// <summary>Builds a run from a full map of setting name to value (defaults filled in).</summary>
     public static RunConfig FromValues(IReadOnlyDictionary<string, object?> v) => new(
@@ -41,7 +44,10 @@ internal sealed record RunConfig(
         DataDir: (string)v["data_dir"]!,
         Device: (string)v["device"]!,
         Threads: checked((int)(long)v["threads"]!),
-        Deterministic: (bool)v["deterministic"]!);
+        Deterministic: (bool)v["deterministic"]!,
+        DivergenceFactor: (double)v["divergence_factor"]!,
+        KeepCheckpoints: (bool)v["keep_checkpoints"]!,
+        SaveModel: (bool)v["save_model"]!);
 
     /// <summary>Every setting by its sweep-file name, in catalog order.</summary>
     public IReadOnlyList<KeyValuePair<string, object?>> ToValues() =>
@@ -51,7 +57,8 @@ internal sealed record RunConfig(
         new("train_size", TrainSize is { } t ? (long)t : null), new("test_size", TestSize is { } s ? (long)s : null),
         new("augment", Augment), new("momentum", Momentum), new("weight_decay", WeightDecay),
         new("final_relu", FinalRelu), new("data_dir", DataDir), new("device", Device), new("threads", (long)Threads),
-        new("deterministic", Deterministic),
+        new("deterministic", Deterministic), new("divergence_factor", DivergenceFactor),
+        new("keep_checkpoints", KeepCheckpoints), new("save_model", SaveModel),
     ];
 
     /// <summary>The full configuration as JSON, stored with each run.</summary>

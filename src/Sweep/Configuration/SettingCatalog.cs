@@ -26,13 +26,16 @@ internal static class SettingCatalog
         Choice("device", "auto", ["auto", "cpu", "cuda"], changesTraining: false),
         new("threads", SettingKind.Integer, 0L, false, AtLeast(0), "a whole number of at least 0 (0: one per CPU core)"),
         new("deterministic", SettingKind.Flag, false, false, _ => null, "true or false"),
+        new("divergence_factor", SettingKind.Real, 10.0, false, AboveOne, "a number greater than 1 (a run diverges when its training loss exceeds this × ln(classes))"),
+        new("keep_checkpoints", SettingKind.Flag, false, false, _ => null, "true or false"),
+        new("save_model", SettingKind.Flag, false, false, _ => null, "true or false"),
     ];
 
     public static readonly FrozenDictionary<string, SettingSpec> ByName =
         All.ToFrozenDictionary(s => s.Name, StringComparer.Ordinal);
 
     /// <summary>Keys of a sweep file that are not run settings.</summary>
-    public static readonly IReadOnlyList<string> StructuralKeys = ["name", "grid", "zip", "repeats", "extends"];
+    public static readonly IReadOnlyList<string> StructuralKeys = ["name", "grid", "zip", "repeats", "extends", "parallel"];
 
     /// <summary>Names people often write instead of ours.</summary>
     public static readonly FrozenDictionary<string, string> Aliases = new Dictionary<string, string>
@@ -57,6 +60,12 @@ internal static class SettingCatalog
     {
         double v = (double)value;
         return double.IsFinite(v) && v > 0 ? null : $"{Format(v)} is not greater than 0";
+    }
+
+    private static string? AboveOne(object value)
+    {
+        double v = (double)value;
+        return double.IsFinite(v) && v > 1 ? null : $"{Format(v)} is not greater than 1";
     }
 
     private static string? NonNegativeReal(object value)

@@ -10,6 +10,7 @@ namespace Sweep.Configuration;
 internal static class SweepFileParser
 {
     public const int MaxRepeats = 1000;
+    public const int MaxParallel = 64;
 
     public static SweepPlan Load(string path)
     {
@@ -29,6 +30,7 @@ internal static class SweepFileParser
         var placed = new Dictionary<string, string>(StringComparer.Ordinal);
         string name = Path.GetFileNameWithoutExtension(path);
         int repeats = 1;
+        int parallel = 1;
 
         foreach (SweepEntry entry in entries)
         {
@@ -41,8 +43,11 @@ internal static class SweepFileParser
                         throw SweepErrors.At(entry.File, entry.Value, "'name' is empty; give the sweep a short name such as lr-batch");
                     }
                     break;
+                case EntryKind.Meta when entry.Key == "parallel":
+                    parallel = ReadCount(entry, MaxParallel);
+                    break;
                 case EntryKind.Meta:
-                    repeats = ReadRepeats(entry);
+                    repeats = ReadCount(entry, MaxRepeats);
                     break;
                 case EntryKind.Setting:
                     Place(placed, entry, entry.Key, "at the top level");
@@ -83,7 +88,7 @@ internal static class SweepFileParser
             axes.Add(new GridAxis("seed", runs.Select(r => (object)r.Config.Seed).Distinct().ToList()));
         }
         string source = files.Count == 1 ? text : text + string.Concat(files.Skip(1).Select(f => $"\n# --- extends {f}\n{File.ReadAllText(f)}"));
-        return new SweepPlan(name, Path.GetFullPath(path), source, axes, runs);
+        return new SweepPlan(name, Path.GetFullPath(path), source, axes, runs, parallel);
     }
 
     /// <summary>Repeats run every configuration with seeds seed, seed+1, … seed+N-1.</summary>
@@ -117,11 +122,11 @@ internal static class SweepFileParser
         return new GridAxis(settings, points);
     }
 
-    private static int ReadRepeats(SweepEntry entry)
+    private static int ReadCount(SweepEntry entry, int max)
     {
-        var spec = new SettingSpec("repeats", SettingKind.Integer, 1L, false,
-            v => (long)v is >= 1 and <= MaxRepeats ? null : $"{v} is outside 1 to {MaxRepeats}", $"a whole number from 1 to {MaxRepeats}");
-        return (int)(long)SettingValueReader.Read(spec, SettingValueReader.Scalar(entry.Value, entry.File, "repeats"), entry.File)!;
+        var spec = new SettingSpec(entry.Key, SettingKind.Integer, 1L, false,
+            v => (long)v >= 1 && (long)v <= max ? null : $"{v} is outside 1 to {max}", $"a whole number from 1 to {max}");
+        return (int)(long)SettingValueReader.Read(spec, SettingValueReader.Scalar(entry.Value, entry.File, entry.Key), entry.File)!;
     }
 
     private static void Place(Dictionary<string, string> placed, SweepEntry entry, string setting, string where)

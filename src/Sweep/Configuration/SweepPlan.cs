@@ -9,7 +9,8 @@ internal sealed record SweepPlan(
     string SourcePath,
     string SourceText,
     IReadOnlyList<GridAxis> Axes,
-    IReadOnlyList<PlannedRun> Runs)
+    IReadOnlyList<PlannedRun> Runs,
+    int Parallel = 1)
 {
     /// <summary>Names of the settings that vary across runs, in axis order.</summary>
     public IReadOnlyList<string> VaryingSettings => Axes.SelectMany(a => a.Settings).Distinct().ToList();

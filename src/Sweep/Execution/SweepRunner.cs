@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Sweep.Configuration;
 using Sweep.Data;
 using Sweep.Storage;
@@ -10,13 +9,15 @@ namespace Sweep.Execution;
 internal sealed record SweepOutcome(int Planned, int Skipped, int Completed, int Diverged, IReadOnlyList<(PlannedRun Run, string Error)> Failed, bool Interrupted);
 
 /// <summary>
-/// Trains the runs of a plan that the database does not already hold as finished, one after
-/// another through the shared trainer, committing each epoch as it ends. A failing run is
-/// recorded and the sweep goes on.
+/// Trains the runs of a plan that the database does not already hold as finished, through the
+/// shared trainer, <paramref name="parallel"/> at a time, committing each epoch as it ends and
+/// checkpointing it beside the database. A run that fails is recorded and the sweep goes on; an
+/// interrupted or killed run continues from its last checkpoint the next time.
 /// </summary>
-internal sealed class SweepRunner(ISweepProgress progress)
+internal sealed class SweepRunner(ISweepProgress progress, int parallel = 1)
 {
     private static readonly HashSet<string> FinishedStatuses = ["completed", "diverged"];
+    private readonly ISweepProgress _progress = new SynchronizedProgress(progress);
 
     public SweepOutcome Run(SweepPlan plan, string databasePath, CancellationToken cancel)
     {
@@ -36,50 +37,106 @@ internal sealed class SweepRunner(ISweepProgress progress)
         {
             repository.LinkRun(sweepId, done.RunId);
         }
-        progress.SweepStarting(plan, toTrain.Count, plan.Runs.Count - toTrain.Count, databasePath);
+        _progress.SweepStarting(plan, toTrain.Count, plan.Runs.Count - toTrain.Count, databasePath);
 
         RunConfig first = (toTrain.FirstOrDefault() ?? plan.Runs[0]).Config;
-        string resolvedDevice = TorchDevice.Resolve(first.Device).type.ToString().ToLowerInvariant();
+        string device0 = DeviceName(first);
         long environmentId = repository.RecordEnvironment(sweepId,
-            EnvironmentProbe.Capture(resolvedDevice, TorchDevice.ThreadsFor(first), Path.GetDirectoryName(plan.SourcePath)!));
+            EnvironmentProbe.Capture(device0, ThreadsPerRun(first), Path.GetDirectoryName(plan.SourcePath)!));
 
-        var clock = new WorkClock(toTrain.Sum(r => (long)r.Config.Epochs * datasets[DataKey(r.Config)].Train.Count));
-        var trainer = new Trainer();
-        int completed = 0, diverged = 0;
-        var failed = new List<(PlannedRun, string)>();
-        for (int i = 0; i < toTrain.Count; i++)
+        string folder = Path.GetDirectoryName(Path.GetFullPath(databasePath))!;
+        var context = new SweepContext(repository, sweepId, environmentId, new CheckpointStore(Path.Combine(folder, "checkpoints")),
+            Path.Combine(folder, "models"), plan, datasets,
+            new WorkClock(toTrain.Sum(r => (long)r.Config.Epochs * datasets[DataKey(r.Config)].Train.Count)));
+
+        var results = new RunEnd[toTrain.Count];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallel) };
+        Parallel.For(0, toTrain.Count, options, i =>
         {
-            PlannedRun run = toTrain[i];
-            DatasetPair data = datasets[DataKey(run.Config)];
-            progress.RunStarting(i + 1, toTrain.Count, run, plan.VaryingSettings);
-            repository.BeginRun(sweepId, environmentId, run);
-            var observer = new RunObserver(repository, progress, run, clock, data.Train.Count);
-            try
-            {
-                RunResult result = trainer.Train(run.Config, data, observer, cancel);
-                string status = result.Outcome == RunOutcome.Diverged ? "diverged" : "completed";
-                repository.FinishRun(run.RunId, status, result.DivergedAtEpoch, result.Message);
-                progress.RunFinished(run, status, result.Message);
-                _ = result.Outcome == RunOutcome.Diverged ? diverged++ : completed++;
-            }
-            catch (OperationCanceledException)
-            {
-                repository.FinishRun(run.RunId, "interrupted", null, "stopped by the user");
-                progress.RunFinished(run, "interrupted", null);
-                return new SweepOutcome(plan.Runs.Count, plan.Runs.Count - toTrain.Count, completed, diverged, failed, Interrupted: true);
-            }
-            catch (Exception ex) when (ex is not SweepInputException)
-            {
-                string message = ex.Message.ReplaceLineEndings(" ");
-                repository.FinishRun(run.RunId, "failed", null, message);
-                progress.RunFinished(run, "failed", message);
-                failed.Add((run, message));
-            }
-            clock.FinishRun(run.Config.Epochs * (long)data.Train.Count);
+            var ticket = new RunTicket(i + 1, toTrain.Count, toTrain[i], RunLabel.Of(toTrain[i], plan.VaryingSettings));
+            results[i] = cancel.IsCancellationRequested ? new RunEnd(ticket.Run, "skipped", null) : TrainOne(ticket, context, cancel);
+        });
+
+        bool interrupted = results.Any(r => r.Status is "interrupted" or "skipped");
+        if (!interrupted)
+        {
+            repository.FinishSweep(sweepId);
         }
-        repository.FinishSweep(sweepId);
-        return new SweepOutcome(plan.Runs.Count, plan.Runs.Count - toTrain.Count, completed, diverged, failed, Interrupted: false);
+        return new SweepOutcome(plan.Runs.Count, plan.Runs.Count - toTrain.Count,
+            results.Count(r => r.Status == "completed"), results.Count(r => r.Status == "diverged"),
+            results.Where(r => r.Status == "failed").Select(r => (r.Run, r.Error!)).ToList(), interrupted);
     }
+
+    private RunEnd TrainOne(RunTicket ticket, SweepContext context, CancellationToken cancel)
+    {
+        PlannedRun run = ticket.Run;
+        DatasetPair data = context.Datasets[DataKey(run.Config)];
+        long plannedImages = (long)run.Config.Epochs * data.Train.Count;
+        _progress.RunStarting(ticket);
+        PrepareCheckpoint(run, context);
+        int threads = ThreadsPerRun(run.Config);
+        context.Repository.BeginRun(context.SweepId, context.EnvironmentId, run, DeviceName(run.Config), threads);
+        var observer = new RunObserver(context, _progress, ticket, data.Train.Count);
+        string? modelPath = run.Config.SaveModel ? Path.Combine(context.ModelFolder, run.RunId + ".pt") : null;
+        var trainerOptions = new TrainerOptions(threads, context.Checkpoints, run.RunId, modelPath);
+        try
+        {
+            RunResult result = new Trainer().Train(run.Config, data, observer, cancel, trainerOptions);
+            string status = result.Outcome == RunOutcome.Diverged ? "diverged" : "completed";
+            context.Repository.FinishRun(run.RunId, status, result.DivergedAtEpoch, result.Message);
+            if (!run.Config.KeepCheckpoints)
+            {
+                context.Checkpoints.Delete(run.RunId);
+            }
+            _progress.RunFinished(ticket, status, result.Message);
+            return new RunEnd(run, status, null);
+        }
+        catch (OperationCanceledException)
+        {
+            context.Repository.FinishRun(run.RunId, "interrupted", null, "stopped by the user; run the sweep again to continue from the last checkpoint");
+            _progress.RunFinished(ticket, "interrupted", null);
+            return new RunEnd(run, "interrupted", null);
+        }
+        catch (Exception ex) when (ex is not SweepInputException)
+        {
+            string message = FailureMessage.For(ex, run.Config, parallel);
+            context.Repository.FinishRun(run.RunId, "failed", null, message);
+            _progress.RunFinished(ticket, "failed", message);
+            return new RunEnd(run, "failed", message);
+        }
+        finally
+        {
+            context.Clock.Finish(run.RunId, plannedImages);
+        }
+    }
+
+    /// <summary>
+    /// Drops a checkpoint the trainer must not resume from: unreadable, of another run, or ahead
+    /// of the epochs the database holds (then the epochs are the truth and the run starts over).
+    /// </summary>
+    private void PrepareCheckpoint(PlannedRun run, SweepContext context)
+    {
+        string path = context.Checkpoints.PathFor(run.RunId);
+        if (!File.Exists(path))
+        {
+            return;
+        }
+        int epoch = context.Checkpoints.LatestEpoch(run.RunId, run.Config.Epochs, _progress.Warning);
+        var stored = context.Repository.EpochNumbers(run.RunId);
+        if (epoch > 0 && Enumerable.Range(1, epoch).Any(e => !stored.Contains(e)))
+        {
+            _progress.Warning($"checkpoint {path} is at epoch {epoch} but the database lacks some of its epochs; starting run {run.RunId} over");
+            epoch = 0;
+        }
+        if (epoch == 0)
+        {
+            context.Checkpoints.Delete(run.RunId);
+        }
+    }
+
+    private int ThreadsPerRun(RunConfig config) => Math.Max(1, TorchDevice.ThreadsFor(config) / Math.Max(1, parallel));
+
+    private static string DeviceName(RunConfig config) => TorchDevice.Resolve(config.Device).type.ToString().ToLowerInvariant();
 
     private static Dictionary<(string, string, int?, int?), DatasetPair> LoadDatasets(SweepPlan plan)
     {
@@ -97,41 +154,36 @@ internal sealed class SweepRunner(ISweepProgress progress)
 
     private static (string, string, int?, int?) DataKey(RunConfig c) => (c.Dataset, c.DataDir, c.TrainSize, c.TestSize);
 
-    /// <summary>Estimates the time left from the images trained so far in this invocation.</summary>
-    private sealed class WorkClock(long totalImages)
-    {
-        private readonly Stopwatch _watch = Stopwatch.StartNew();
-        private long _finishedImages;
+    private sealed record RunEnd(PlannedRun Run, string Status, string? Error);
 
-        public (double Fraction, TimeSpan? Remaining) Estimate(long currentRunImages)
+    private sealed record SweepContext(
+        RunRepository Repository, long SweepId, long EnvironmentId, CheckpointStore Checkpoints, string ModelFolder,
+        SweepPlan Plan, Dictionary<(string, string, int?, int?), DatasetPair> Datasets, WorkClock Clock);
+
+    private sealed class RunObserver(SweepContext context, ISweepProgress progress, RunTicket ticket, int trainCount) : ITrainingObserver
+    {
+        public void OnStart(int resumedFromEpoch)
         {
-            long done = _finishedImages + currentRunImages;
-            double fraction = totalImages == 0 ? 1 : Math.Clamp((double)done / totalImages, 0, 1);
-            double seconds = _watch.Elapsed.TotalSeconds;
-            TimeSpan? remaining = done > 0 && seconds > 2 ? TimeSpan.FromSeconds(seconds / done * (totalImages - done)) : null;
-            return (fraction, remaining);
+            context.Repository.KeepEpochsUpTo(ticket.Run.RunId, resumedFromEpoch);
+            if (resumedFromEpoch > 0)
+            {
+                progress.RunResumed(ticket, resumedFromEpoch);
+            }
         }
 
-        public void FinishRun(long images) => _finishedImages += images;
-    }
-
-    private sealed class RunObserver(RunRepository repository, ISweepProgress progress, PlannedRun run, WorkClock clock, int trainCount)
-        : ITrainingObserver
-    {
-        private long _images;
+        public void OnWarning(string message) => progress.Warning(message);
 
         public void OnBatch(int epoch, int batch, int batches)
         {
-            long imagesThisRun = (long)(epoch - 1) * trainCount + (long)trainCount * batch / batches;
-            _images = imagesThisRun;
-            var (fraction, remaining) = clock.Estimate(imagesThisRun);
-            progress.Batch(epoch, run.Config.Epochs, batch, batches, fraction, remaining);
+            long images = (long)(epoch - 1) * trainCount + (long)trainCount * batch / batches;
+            var (fraction, remaining) = context.Clock.Update(ticket.Run.RunId, images);
+            progress.Batch(ticket, epoch, batch, batches, fraction, remaining);
         }
 
         public void OnEpoch(EpochMetrics metrics)
         {
-            repository.AddEpoch(run.RunId, metrics);
-            progress.EpochFinished(run, metrics, clock.Estimate(_images).Remaining);
+            context.Repository.AddEpoch(ticket.Run.RunId, metrics);
+            progress.EpochFinished(ticket, metrics, context.Clock.Remaining());
         }
     }
 }

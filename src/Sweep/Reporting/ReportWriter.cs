@@ -5,8 +5,8 @@ internal static class ReportWriter
 {
     public static IReadOnlyList<IFigure> Figures { get; } =
     [
-        new EpochCurveFigure("train_loss_by_epoch.png", "training loss", e => e.TrainLoss),
-        new EpochCurveFigure("test_loss_by_epoch.png", "test loss", e => e.TestLoss),
+        new EpochCurveFigure("train_loss_by_epoch.png", "training loss", e => e.TrainLoss ?? double.NaN),
+        new EpochCurveFigure("test_loss_by_epoch.png", "test loss", e => e.TestLoss ?? double.NaN),
         new EpochCurveFigure("test_accuracy_by_epoch.png", "test accuracy", e => e.TestAccuracy),
         new FinalMetricVsLrFigure("final_test_loss_vs_lr.png", "test loss", r => r.FinalTestLoss),
         new FinalMetricVsLrFigure("final_test_accuracy_vs_lr.png", "test accuracy", r => r.FinalTestAccuracy),

@@ -26,9 +26,9 @@ internal sealed record EpochRow
 {
     public string RunId { get; init; } = "";
     public long Epoch { get; init; }
-    public double TrainLoss { get; init; }
-    public double LastBatchLoss { get; init; }
-    public double TestLoss { get; init; }
+    public double? TrainLoss { get; init; }
+    public double? LastBatchLoss { get; init; }
+    public double? TestLoss { get; init; }
     public double TestAccuracy { get; init; }
     public double LearningRate { get; init; }
     public double Seconds { get; init; }

@@ -35,41 +35,61 @@ internal sealed class RunRepository(SqliteConnection connection)
         }, tx));
 
     /// <summary>The status of each of the given runs that the database holds.</summary>
-    public IReadOnlyDictionary<string, string> StatusOf(IEnumerable<string> runIds) =>
+    public IReadOnlyDictionary<string, string> StatusOf(IEnumerable<string> runIds) => Read(() =>
         connection.Query<(string RunId, string Status)>(
                 "SELECT run_id, status FROM runs WHERE run_id IN @ids;", new { ids = runIds.ToArray() })
-            .ToDictionary(r => r.RunId, r => r.Status);
+            .ToDictionary(r => r.RunId, r => r.Status));
 
     /// <summary>Records that a sweep asked for an already finished run.</summary>
     public void LinkRun(long sweepId, string runId) => Write(tx => connection.Execute(
         "INSERT OR IGNORE INTO sweep_runs (sweep_id, run_id) VALUES (@sweepId, @runId);", new { sweepId, runId }, tx));
 
-    /// <summary>Marks a run as running, discarding the epochs of any earlier attempt that did not finish.</summary>
-    public void BeginRun(long sweepId, long environmentId, PlannedRun run) => Write(tx =>
+    /// <summary>Marks a run as running (creating its row) with the device and threads it trains on.</summary>
+    public void BeginRun(long sweepId, long environmentId, PlannedRun run, string usedDevice, int usedThreads) => Write(tx =>
     {
         RunConfig c = run.Config;
-        connection.Execute("DELETE FROM epochs WHERE run_id = @RunId;", new { run.RunId }, tx);
         connection.Execute(
             """
             INSERT INTO runs (run_id, sweep_id, environment_id, dataset, model, optimizer, lr, batch_size, epochs, seed,
-                              train_size, test_size, augment, momentum, weight_decay, config_json, status, started_at)
+                              train_size, test_size, augment, momentum, weight_decay, final_relu, device, threads,
+                              deterministic, divergence_factor, data_dir, config_json, status, started_at,
+                              used_device, used_threads)
             VALUES (@RunId, @sweepId, @environmentId, @Dataset, @Model, @Optimizer, @Lr, @BatchSize, @Epochs, @Seed,
-                    @TrainSize, @TestSize, @Augment, @Momentum, @WeightDecay, @Json, 'running', @Now)
+                    @TrainSize, @TestSize, @Augment, @Momentum, @WeightDecay, @FinalRelu, @Device, @Threads,
+                    @Deterministic, @DivergenceFactor, @DataDir, @Json, 'running', @Now, @usedDevice, @usedThreads)
             ON CONFLICT (run_id) DO UPDATE SET
-                sweep_id = excluded.sweep_id, environment_id = excluded.environment_id,
-                config_json = excluded.config_json, status = 'running', started_at = excluded.started_at,
-                finished_at = NULL, final_train_loss = NULL, final_test_loss = NULL, final_test_accuracy = NULL,
-                diverged_at_epoch = NULL, error = NULL;
+                sweep_id = excluded.sweep_id, environment_id = excluded.environment_id, config_json = excluded.config_json,
+                device = excluded.device, threads = excluded.threads, deterministic = excluded.deterministic,
+                divergence_factor = excluded.divergence_factor, data_dir = excluded.data_dir,
+                used_device = excluded.used_device, used_threads = excluded.used_threads,
+                status = 'running', started_at = excluded.started_at, finished_at = NULL, final_train_loss = NULL,
+                final_test_loss = NULL, final_test_accuracy = NULL, diverged_at_epoch = NULL, error = NULL;
             """,
             new
             {
                 run.RunId, sweepId, environmentId, c.Dataset, c.Model, c.Optimizer, c.Lr, c.BatchSize, c.Epochs, c.Seed,
-                c.TrainSize, c.TestSize, c.Augment, c.Momentum, c.WeightDecay, Json = c.ToJson(), Now = Now(),
+                c.TrainSize, c.TestSize, c.Augment, c.Momentum, c.WeightDecay, c.FinalRelu, c.Device, c.Threads,
+                c.Deterministic, c.DivergenceFactor, c.DataDir, Json = c.ToJson(), Now = Now(), usedDevice, usedThreads,
             }, tx);
         connection.Execute("INSERT OR IGNORE INTO sweep_runs (sweep_id, run_id) VALUES (@sweepId, @RunId);",
             new { sweepId, run.RunId }, tx);
         return 0;
     });
+
+    /// <summary>
+    /// Keeps the epochs a resumed run already has (up to its checkpoint) and drops any later ones,
+    /// which a crash may have committed after the last checkpoint. 0 starts the run over.
+    /// </summary>
+    public void KeepEpochsUpTo(string runId, int epoch) => Write(tx =>
+    {
+        connection.Execute("DELETE FROM epochs WHERE run_id = @runId AND epoch > @epoch;", new { runId, epoch }, tx);
+        return connection.Execute("UPDATE runs SET resumed_from_epoch = @resumed WHERE run_id = @runId;",
+            new { runId, resumed = epoch > 0 ? (int?)epoch : null }, tx);
+    });
+
+    /// <summary>Epoch numbers a run has rows for.</summary>
+    public IReadOnlyList<long> EpochNumbers(string runId) => Read(() =>
+        connection.Query<long>("SELECT epoch FROM epochs WHERE run_id = @runId ORDER BY epoch;", new { runId }).ToList());
 
     public void AddEpoch(string runId, EpochMetrics m) => Write(tx => connection.Execute(
         """
@@ -78,7 +98,11 @@ internal sealed class RunRepository(SqliteConnection connection)
         VALUES (@runId, @Epoch, @TrainLoss, @LastBatchLoss, @TestLoss, @TestAccuracy, @LearningRate,
                 @Seconds, @ImagesPerSecond);
         """,
-        new { runId, m.Epoch, m.TrainLoss, m.LastBatchLoss, m.TestLoss, m.TestAccuracy, m.LearningRate, m.Seconds, m.ImagesPerSecond },
+        new
+        {
+            runId, m.Epoch, TrainLoss = Number(m.TrainLoss), LastBatchLoss = Number(m.LastBatchLoss), TestLoss = Number(m.TestLoss),
+            m.TestAccuracy, m.LearningRate, m.Seconds, m.ImagesPerSecond,
+        },
         tx));
 
     /// <summary>Ends a run; final metrics are those of its last recorded epoch.</summary>
@@ -123,13 +147,30 @@ internal sealed class RunRepository(SqliteConnection connection)
     public IReadOnlyList<string> SweepNames() =>
         connection.Query<string>("SELECT DISTINCT name FROM sweeps ORDER BY name;").ToList();
 
+    // One connection serves parallel runs; SQLite connections are not thread-safe, so every use is serialised.
+    private readonly Lock _gate = new();
+
     private T Write<T>(Func<SqliteTransaction, T> work)
     {
-        using SqliteTransaction transaction = connection.BeginTransaction();
-        T result = work(transaction);
-        transaction.Commit();
-        return result;
+        lock (_gate)
+        {
+            using SqliteTransaction transaction = connection.BeginTransaction();
+            T result = work(transaction);
+            transaction.Commit();
+            return result;
+        }
     }
+
+    private T Read<T>(Func<T> query)
+    {
+        lock (_gate)
+        {
+            return query();
+        }
+    }
+
+    /// <summary>SQLite has no NaN (it refuses to bind one); store NULL. Infinities are kept.</summary>
+    private static double? Number(double value) => double.IsNaN(value) ? null : value;
 
     private static string Now() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -24,8 +24,19 @@ internal sealed record RunResult(RunOutcome Outcome, IReadOnlyList<EpochMetrics>
 /// <summary>Receives progress from the trainer; implementations must be cheap (called per batch).</summary>
 internal interface ITrainingObserver
 {
+    /// <summary>Called once before the first step: 0 for a fresh start, else the checkpointed epoch it continues after.</summary>
+    void OnStart(int resumedFromEpoch);
+
+    void OnWarning(string message);
+
     void OnBatch(int epoch, int batch, int batches);
 
     /// <summary>Called when an epoch has finished; this is where its row is committed.</summary>
     void OnEpoch(EpochMetrics metrics);
+}
+
+/// <summary>How to run the trainer: threads for torch, and where checkpoints go (none in unit tests).</summary>
+internal sealed record TrainerOptions(int Threads, CheckpointStore? Checkpoints = null, string RunId = "", string? FinalModelPath = null)
+{
+    public static TrainerOptions For(Configuration.RunConfig config) => new(TorchDevice.ThreadsFor(config));
 }

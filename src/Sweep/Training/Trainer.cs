@@ -15,26 +15,71 @@ internal sealed class Trainer
 {
     private const int EvaluationBatch = 1000;
 
-    /// <summary>A run diverged when its mean training loss exceeds this many times ln(classes).</summary>
-    public const double DivergenceFactor = 10.0;
+    public RunResult Train(RunConfig config, DatasetPair data, ITrainingObserver observer, CancellationToken cancel) =>
+        Train(config, data, observer, cancel, TrainerOptions.For(config));
 
-    public RunResult Train(RunConfig config, DatasetPair data, ITrainingObserver observer, CancellationToken cancel)
+    public RunResult Train(RunConfig config, DatasetPair data, ITrainingObserver observer, CancellationToken cancel, TrainerOptions options)
     {
         Device device = TorchDevice.Resolve(config.Device);
-        set_num_threads(TorchDevice.ThreadsFor(config));
+        // Process-wide in torch; parallel runs share the cores by each asking for their share.
+        set_num_threads(options.Threads);
         // TorchSharp 0.107 does not implement use_deterministic_algorithms; on CPU the kernels
         // are deterministic for a fixed thread count, which is what deterministic: true relies on.
 
-        using var model = ModelFactory.Create(config, data.Info, device);
-        using var optimizer = OptimizerFactory.Create(config, model.parameters());
-        // Shuffling and augmentation draw from their own generator, seeded from the run.
-        using var generator = new Generator((ulong)config.Seed + 1, device);
-        using var images = new ImageTensors(data, device);
-
-        var epochs = new List<EpochMetrics>();
-        double divergenceBound = DivergenceFactor * Math.Log(data.Info.Classes);
-        for (int epoch = 1; epoch <= config.Epochs; epoch++)
+        var model = ModelFactory.Create(config, data.Info, device);
+        var optimizer = OptimizerFactory.Create(config, model.parameters());
+        try
         {
+            int start = Resume(config, data, device, options, observer, ref model, ref optimizer);
+            observer.OnStart(start);
+            return Loop(config, data, device, observer, cancel, options, model, optimizer, start);
+        }
+        finally
+        {
+            optimizer.Dispose();
+            model.Dispose();
+        }
+    }
+
+    private static int Resume(RunConfig config, DatasetPair data, Device device, TrainerOptions options, ITrainingObserver observer,
+        ref nn.Module<Tensor, Tensor> model, ref optim.Optimizer optimizer)
+    {
+        if (options.Checkpoints is not { } store)
+        {
+            return 0;
+        }
+        int epoch = store.LatestEpoch(options.RunId, config.Epochs, observer.OnWarning);
+        if (epoch == 0)
+        {
+            return 0;
+        }
+        try
+        {
+            store.Restore(options.RunId, model, (TorchSharp.Modules.OptimizerHelper)optimizer);
+            return epoch;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            observer.OnWarning($"checkpoint {store.PathFor(options.RunId)} could not be loaded ({ex.Message}); starting run {options.RunId} over");
+            optimizer.Dispose();
+            model.Dispose();
+            model = ModelFactory.Create(config, data.Info, device);
+            optimizer = OptimizerFactory.Create(config, model.parameters());
+            return 0;
+        }
+    }
+
+    private static RunResult Loop(RunConfig config, DatasetPair data, Device device, ITrainingObserver observer, CancellationToken cancel,
+        TrainerOptions options, nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, int start)
+    {
+        using var images = new ImageTensors(data, device);
+        var epochs = new List<EpochMetrics>();
+        double divergenceBound = config.DivergenceFactor * Math.Log(data.Info.Classes);
+        for (int epoch = start + 1; epoch <= config.Epochs; epoch++)
+        {
+            // Shuffling and augmentation draw from a generator seeded by the run's seed and the
+            // epoch, so a run resumed from a checkpoint sees exactly the batches it would have.
+            using var generator = new Generator(EpochSeed(config.Seed, epoch), device);
             var (trainLoss, lastLoss, seconds) = TrainEpoch(config, model, optimizer, generator, images, epoch, observer, cancel);
             var (testLoss, testAccuracy) = Evaluate(model, images);
             var metrics = new EpochMetrics(epoch, trainLoss, lastLoss, testLoss, testAccuracy, config.Lr, seconds,
@@ -43,12 +88,22 @@ internal sealed class Trainer
             observer.OnEpoch(metrics);
             if (!double.IsFinite(trainLoss) || trainLoss > divergenceBound)
             {
-                return new RunResult(RunOutcome.Diverged, epochs, epoch,
-                    $"training loss {trainLoss:G4} in epoch {epoch} is beyond {divergenceBound:G3} (10 × ln {data.Info.Classes})");
+                return new RunResult(RunOutcome.Diverged, epochs, epoch, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"training loss {trainLoss:G4} in epoch {epoch} is beyond {divergenceBound:G3} ({config.DivergenceFactor:G3} × ln {data.Info.Classes})"));
             }
+            // After the epoch's row is committed: a crash between the two repeats this epoch on resume.
+            options.Checkpoints?.Save(options.RunId, epoch, model, (TorchSharp.Modules.OptimizerHelper)optimizer);
+        }
+        if (options.FinalModelPath is { } modelPath)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
+            model.save(modelPath + ".tmp");
+            File.Move(modelPath + ".tmp", modelPath, overwrite: true);
         }
         return new RunResult(RunOutcome.Completed, epochs, null, null);
     }
+
+    private static ulong EpochSeed(long seed, int epoch) => unchecked((ulong)seed * 1_000_003UL + (ulong)epoch);
 
     private static (double Mean, double Last, double Seconds) TrainEpoch(
         RunConfig config, nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Generator generator,

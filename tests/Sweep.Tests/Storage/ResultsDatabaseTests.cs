@@ -65,9 +65,10 @@ public sealed class ResultsDatabaseTests
         long environmentId = repository.RecordEnvironment(sweepId, new EnvironmentRow { Host = "h", Os = "o", Device = "cpu", ThreadCount = 2, TorchVersion = "t", TorchsharpVersion = "ts", DotnetVersion = "d" });
         PlannedRun run = plan.Runs[0];
 
-        repository.BeginRun(sweepId, environmentId, run);
+        repository.BeginRun(sweepId, environmentId, run, "cpu", 2);
         repository.AddEpoch(run.RunId, new EpochMetrics(1, 2.0, 2.1, 1.9, 0.3, 0.1, 1.0, 100));
-        repository.BeginRun(sweepId, environmentId, run); // the first attempt died
+        repository.BeginRun(sweepId, environmentId, run, "cpu", 2); // the first attempt died without a checkpoint
+        repository.KeepEpochsUpTo(run.RunId, 0);
         repository.AddEpoch(run.RunId, new EpochMetrics(1, 1.5, 1.6, 1.4, 0.4, 0.1, 1.0, 100));
         repository.AddEpoch(run.RunId, new EpochMetrics(2, 1.0, 1.1, 0.9, 0.6, 0.1, 1.0, 100));
         repository.FinishRun(run.RunId, "completed", null, null);

@@ -11,6 +11,12 @@ public sealed class TrainerTests
         public List<EpochMetrics> Epochs { get; } = [];
         public int Batches { get; private set; }
 
+        public void OnStart(int resumedFromEpoch)
+        {
+        }
+
+        public void OnWarning(string message) => Assert.Fail("unexpected warning: " + message);
+
         public void OnBatch(int epoch, int batch, int batches) => Batches++;
 
         public void OnEpoch(EpochMetrics metrics) => Epochs.Add(metrics);
@@ -85,6 +91,14 @@ public sealed class TrainerTests
     private sealed class CancelAfter(int batches, CancellationTokenSource cancel) : ITrainingObserver
     {
         public int Batches { get; private set; }
+
+        public void OnStart(int resumedFromEpoch)
+        {
+        }
+
+        public void OnWarning(string message)
+        {
+        }
 
         public void OnBatch(int epoch, int batch, int count)
         {

@@ -67,9 +67,10 @@ CREATE TABLE sweep_runs (
 CREATE TABLE epochs (
     run_id            TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
     epoch             INTEGER NOT NULL CHECK (epoch >= 1),
-    train_loss        REAL NOT NULL,       -- mean over every batch of the epoch
-    last_batch_loss   REAL NOT NULL,       -- what the blog printed
-    test_loss         REAL NOT NULL,
+    -- Losses are NULL when they were not a number (NaN, a diverged run); SQLite cannot store NaN.
+    train_loss        REAL,                -- mean over every batch of the epoch
+    last_batch_loss   REAL,                -- what the blog printed
+    test_loss         REAL,
     test_accuracy     REAL NOT NULL,       -- 0..1 over the whole test set
     learning_rate     REAL NOT NULL,
     seconds           REAL NOT NULL,       -- wall-clock training time of the epoch
