@@ -15,6 +15,10 @@ internal sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Se
         [Description("The sweep file (YAML).")]
         public string File { get; init; } = "";
 
+        [CommandOption("--data-dir <DIR>")]
+        [Description("Where the data sets are (overrides data_dir in the file; relative to the current folder).")]
+        public string? DataDir { get; init; }
+
         [CommandOption("--db <PATH>")]
         [Description("Results database to compare with (read only).")]
         [DefaultValue("results/results.db")]
@@ -23,7 +27,7 @@ internal sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Se
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        Show(console, SweepPreview.Build(SweepFileParser.Load(settings.File), settings.Database), settings.Database);
+        Show(console, SweepPreview.Build(SweepFileParser.Load(settings.File, settings.DataDir), settings.Database), settings.Database);
         return ExitCodes.Success;
     }
 

@@ -17,6 +17,10 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
         [Description("The sweep file (YAML), e.g. sweeps.yaml.")]
         public string File { get; init; } = "";
 
+        [CommandOption("--data-dir <DIR>")]
+        [Description("Where the data sets are (overrides data_dir in the file; relative to the current folder).")]
+        public string? DataDir { get; init; }
+
         [CommandOption("--db <PATH>")]
         [Description("Results database; created if missing. The report is drawn into its folder.")]
         [DefaultValue("results/results.db")]
@@ -42,7 +46,7 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        SweepPlan plan = SweepFileParser.Load(settings.File);
+        SweepPlan plan = SweepFileParser.Load(settings.File, settings.DataDir);
         if (settings.DryRun)
         {
             PlanCommand.Show(console, SweepPreview.Build(plan, settings.Database), settings.Database);

@@ -23,6 +23,8 @@ internal static class SettingCatalog
         new("weight_decay", SettingKind.Real, 0.0, true, NonNegativeReal, "a number of at least 0"),
         new("final_relu", SettingKind.Flag, false, true, _ => null, "true or false"),
         new("data_dir", SettingKind.Text, "", false, _ => null, "a folder path, relative to the sweep file (default: built-in places only)"),
+        new("download", SettingKind.Flag, false, false, _ => null, "true or false (fetch missing data from the official site, checked by MD5)"),
+        new("mirror", SettingKind.Text, "", false, Url, "an http(s) URL of a folder that holds the data set's official files"),
         Choice("device", "auto", ["auto", "cpu", "cuda"], changesTraining: false),
         new("threads", SettingKind.Integer, 0L, false, AtLeast(0), "a whole number of at least 0 (0: one per CPU core)"),
         new("deterministic", SettingKind.Flag, false, false, _ => null, "true or false"),
@@ -61,6 +63,10 @@ internal static class SettingCatalog
         double v = (double)value;
         return double.IsFinite(v) && v > 0 ? null : $"{Format(v)} is not greater than 0";
     }
+
+    private static string? Url(object value) =>
+        (string)value == "" || Uri.TryCreate((string)value, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https"
+            ? null : $"'{value}' is not an http(s) URL";
 
     private static string? AboveOne(object value)
     {

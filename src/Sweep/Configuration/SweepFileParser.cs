@@ -12,16 +12,17 @@ internal static class SweepFileParser
     public const int MaxRepeats = 1000;
     public const int MaxParallel = 64;
 
-    public static SweepPlan Load(string path)
+    public static SweepPlan Load(string path, string? dataDir = null)
     {
         if (!File.Exists(path))
         {
             throw new SweepInputException($"Sweep file '{path}' does not exist; pass the path of a YAML file such as sweeps.yaml.");
         }
-        return Parse(File.ReadAllText(path), path);
+        return Parse(File.ReadAllText(path), path, dataDir);
     }
 
-    public static SweepPlan Parse(string text, string path)
+    /// <param name="dataDirOverride">--data-dir from the command line: wins over the file, relative to the current folder.</param>
+    public static SweepPlan Parse(string text, string path, string? dataDirOverride = null)
     {
         var (entries, files) = SweepFileReader.Read(text, path);
         var baseValues = SettingCatalog.All.ToDictionary(s => s.Name, s => s.Default);
@@ -71,10 +72,19 @@ internal static class SweepFileParser
             throw new SweepInputException($"{path}: there is no 'grid' (or 'zip' or 'repeats'), so there is nothing to compare; add for example 'grid: {{lr: [0.01, 0.001]}}'.");
         }
 
-        if (baseValues["data_dir"] is string dataDir && dataDir.Length > 0)
+        string sweepDir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!string.IsNullOrEmpty(dataDirOverride))
         {
-            // Relative to the file that set it would be better still; the top file is what people expect.
-            baseValues["data_dir"] = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, dataDir));
+            baseValues["data_dir"] = Path.GetFullPath(dataDirOverride);
+        }
+        else if (baseValues["data_dir"] is string dataDir && dataDir.Length > 0)
+        {
+            // Relative to the top file, wherever the command is run from.
+            baseValues["data_dir"] = Path.GetFullPath(Path.Combine(sweepDir, dataDir));
+        }
+        else if (baseValues["download"] is true)
+        {
+            baseValues["data_dir"] = Path.Combine(sweepDir, "data"); // where downloads go by default
         }
 
         var runs = GridExpander.Expand(baseValues, axes)

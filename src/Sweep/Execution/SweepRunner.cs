@@ -138,27 +138,27 @@ internal sealed class SweepRunner(ISweepProgress progress, int parallel = 1)
 
     private static string DeviceName(RunConfig config) => TorchDevice.Resolve(config.Device).type.ToString().ToLowerInvariant();
 
-    private static Dictionary<(string, string, int?, int?), DatasetPair> LoadDatasets(SweepPlan plan)
+    private static Dictionary<DataRequest, DatasetPair> LoadDatasets(SweepPlan plan)
     {
-        var loaded = new Dictionary<(string, string, int?, int?), DatasetPair>();
+        var loaded = new Dictionary<DataRequest, DatasetPair>();
         foreach (RunConfig config in plan.Runs.Select(r => r.Config))
         {
             var key = DataKey(config);
             if (!loaded.ContainsKey(key))
             {
-                loaded[key] = DatasetCatalog.Load(config.Dataset, config.DataDir, config.TrainSize, config.TestSize);
+                loaded[key] = DatasetCatalog.Load(key);
             }
         }
         return loaded;
     }
 
-    private static (string, string, int?, int?) DataKey(RunConfig c) => (c.Dataset, c.DataDir, c.TrainSize, c.TestSize);
+    private static DataRequest DataKey(RunConfig c) => DataRequest.For(c);
 
     private sealed record RunEnd(PlannedRun Run, string Status, string? Error);
 
     private sealed record SweepContext(
         RunRepository Repository, long SweepId, long EnvironmentId, CheckpointStore Checkpoints, string ModelFolder,
-        SweepPlan Plan, Dictionary<(string, string, int?, int?), DatasetPair> Datasets, WorkClock Clock);
+        SweepPlan Plan, Dictionary<DataRequest, DatasetPair> Datasets, WorkClock Clock);
 
     private sealed class RunObserver(SweepContext context, ISweepProgress progress, RunTicket ticket, int trainCount) : ITrainingObserver
     {
