@@ -21,7 +21,8 @@ internal static class RunIdentity
         var text = new StringBuilder();
         foreach (var (name, value) in config.ToValues())
         {
-            if (!SettingCatalog.ByName[name].ChangesTraining)
+            SettingSpec spec = SettingCatalog.ByName[name];
+            if (!spec.ChangesTraining || (spec.AddedLater && Equals(value, spec.Default)))
             {
                 continue;
             }

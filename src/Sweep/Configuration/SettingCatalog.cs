@@ -22,6 +22,13 @@ internal static class SettingCatalog
         new("momentum", SettingKind.Real, 0.9, true, Fraction, "a number from 0 up to (not including) 1"),
         new("weight_decay", SettingKind.Real, 0.0, true, NonNegativeReal, "a number of at least 0"),
         new("final_relu", SettingKind.Flag, false, true, _ => null, "true or false"),
+        new("nesterov", SettingKind.Flag, false, true, _ => null, "true or false (sgd only)", AddedLater: true),
+        Choice("lr_schedule", "constant", LearningRateSchedule.Names, addedLater: true),
+        new("step_size", SettingKind.Integer, 30L, true, AtLeast(1), "a whole number of epochs of at least 1 (lr_schedule: step)", AddedLater: true),
+        new("gamma", SettingKind.Real, 0.1, true, PositiveReal, "a number greater than 0, the factor of each step (lr_schedule: step)", AddedLater: true),
+        new("warmup_epochs", SettingKind.Integer, 0L, true, AtLeast(0), "a whole number of at least 0 (lr rises linearly over these epochs)", AddedLater: true),
+        Choice("vgg_depth", "11", VggNet.Depths, addedLater: true),
+        new("vgg_width", SettingKind.Integer, 64L, true, AtLeast(4), "a whole number of at least 4, the channels of the first VGG block", AddedLater: true),
         new("data_dir", SettingKind.Text, "", false, _ => null, "a folder path, relative to the sweep file (default: built-in places only)"),
         new("download", SettingKind.Flag, false, false, _ => null, "true or false (fetch missing data from the official site, checked by MD5)"),
         new("mirror", SettingKind.Text, "", false, Url, "an http(s) URL of a folder that holds the data set's official files"),
@@ -53,10 +60,10 @@ internal static class SettingCatalog
         ["wd"] = "weight_decay",
     }.ToFrozenDictionary();
 
-    private static SettingSpec Choice(string name, string defaultValue, IReadOnlyList<string> names, bool changesTraining = true) =>
+    private static SettingSpec Choice(string name, string defaultValue, IReadOnlyList<string> names, bool changesTraining = true, bool addedLater = false) =>
         new(name, SettingKind.Text, defaultValue, changesTraining,
             v => names.Contains((string)v) ? null : $"'{v}' is not a known {name}",
-            "one of " + string.Join(", ", names));
+            "one of " + string.Join(", ", names), addedLater);
 
     private static string? PositiveReal(object value)
     {

@@ -21,10 +21,15 @@ internal enum SettingKind
 /// </param>
 /// <param name="Check">Returns why a value is not allowed, or null when it is.</param>
 /// <param name="Allowed">Human description of the allowed values, used in error messages.</param>
+/// <param name="AddedLater">
+/// Introduced after the first release: left out of the run id while it has its default value, so
+/// adding a setting never changes the ids of results people already have.
+/// </param>
 internal sealed record SettingSpec(
     string Name,
     SettingKind Kind,
     object? Default,
     bool ChangesTraining,
     Func<object, string?> Check,
-    string Allowed);
+    string Allowed,
+    bool AddedLater = false);

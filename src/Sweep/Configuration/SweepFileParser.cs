@@ -170,6 +170,10 @@ internal static class SweepFileParser
         }
         foreach (RunConfig config in runs.Select(r => r.Config))
         {
+            if (config.Nesterov && (config.Optimizer != "sgd" || config.Momentum == 0))
+            {
+                throw new SweepInputException($"{path}: nesterov: true needs optimizer: sgd with a momentum above 0 (got optimizer {config.Optimizer}, momentum {config.Momentum}); set both or drop nesterov.");
+            }
             var info = Data.DatasetCatalog.Describe(config.Dataset);
             int trainSize = Math.Min(config.TrainSize ?? info.TrainCount, info.TrainCount);
             if (config.BatchSize > trainSize)

@@ -127,7 +127,26 @@ internal static class SweepFileReader
         {
             throw new SweepInputException($"{path}: the file must be a mapping of settings (key: value lines), see sweeps.yaml for an example.");
         }
+        RefuseTags(root, path);
         return root;
+    }
+
+    /// <summary>
+    /// The file is only ever read as plain nodes, so a tag could not instantiate anything; it is
+    /// still refused, because a sweep file has no use for one and it may be an attempt to.
+    /// </summary>
+    private static readonly HashSet<string> PlainTags =
+        new[] { "str", "int", "float", "bool", "null", "seq", "map" }.Select(t => "tag:yaml.org,2002:" + t).ToHashSet(StringComparer.Ordinal);
+
+    private static void RefuseTags(YamlNode root, string path)
+    {
+        foreach (YamlNode node in root.AllNodes)
+        {
+            if (!node.Tag.IsEmpty && !PlainTags.Contains(node.Tag.Value))
+            {
+                throw SweepErrors.At(path, node, $"the YAML tag '{node.Tag.Value}' is not allowed; sweep files hold plain values only");
+            }
+        }
     }
 }
 

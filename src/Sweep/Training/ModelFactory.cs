@@ -10,7 +10,7 @@ internal static class ModelFactory
 {
     public const string DefaultName = "small-cnn";
 
-    public static IReadOnlyList<string> Names { get; } = ["small-cnn", "seed-cnn"];
+    public static IReadOnlyList<string> Names { get; } = ["small-cnn", "seed-cnn", "vgg"];
 
     // TorchSharp's weight initialisers draw from the global generator only, so seeding it and
     // building the model must not interleave with another thread doing the same.
@@ -25,6 +25,7 @@ internal static class ModelFactory
             {
                 "small-cnn" => new SmallCnn(data.Channels, data.Height, data.Width, data.Classes),
                 "seed-cnn" => new SeedCnn(data.Channels, data.Height, data.Width, data.Classes, config.FinalRelu),
+                "vgg" => new VggNet(data.Channels, data.Height, data.Width, data.Classes, config.VggDepth, config.VggWidth),
                 _ => throw new SweepInputException($"Unknown model '{config.Model}'; known: {string.Join(", ", Names)}."),
             };
             return model.to(device);

@@ -13,7 +13,7 @@ internal static class OptimizerFactory
     {
         "adam" => optim.Adam(parameters, config.Lr, weight_decay: config.WeightDecay),
         "adamw" => optim.AdamW(parameters, config.Lr, weight_decay: config.WeightDecay),
-        "sgd" => optim.SGD(parameters, config.Lr, momentum: config.Momentum, weight_decay: config.WeightDecay),
+        "sgd" => optim.SGD(parameters, config.Lr, momentum: config.Momentum, weight_decay: config.WeightDecay, nesterov: config.Nesterov),
         _ => throw new SweepInputException($"Unknown optimizer '{config.Optimizer}'; known: {string.Join(", ", Names)}."),
     };
 }

@@ -80,9 +80,14 @@ internal sealed class Trainer
             // Shuffling and augmentation draw from a generator seeded by the run's seed and the
             // epoch, so a run resumed from a checkpoint sees exactly the batches it would have.
             using var generator = new Generator(EpochSeed(config.Seed, epoch), device);
+            double lr = LearningRateSchedule.At(config, epoch);
+            foreach (var group in optimizer.ParamGroups)
+            {
+                group.LearningRate = lr;
+            }
             var (trainLoss, lastLoss, seconds) = TrainEpoch(config, model, optimizer, generator, images, epoch, observer, cancel);
             var (testLoss, testAccuracy) = Evaluate(model, images);
-            var metrics = new EpochMetrics(epoch, trainLoss, lastLoss, testLoss, testAccuracy, config.Lr, seconds,
+            var metrics = new EpochMetrics(epoch, trainLoss, lastLoss, testLoss, testAccuracy, lr, seconds,
                 images.TrainCount / Math.Max(seconds, 1e-9));
             epochs.Add(metrics);
             observer.OnEpoch(metrics);

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using Sweep.Configuration;
+using Sweep.Data;
+using Sweep.Training;
+
+namespace Sweep.Tests.Training;
+
+public sealed class TrainerFeatureTests
+{
+    private sealed class Recorder : ITrainingObserver
+    {
+        public List<EpochMetrics> Epochs { get; } = [];
+        public List<long> ResidentBytes { get; } = [];
+
+        public void OnStart(int resumedFromEpoch)
+        {
+        }
+
+        public void OnWarning(string message) => Assert.Fail(message);
+
+        public void OnBatch(int epoch, int batch, int batches)
+        {
+        }
+
+        public void OnEpoch(EpochMetrics metrics)
+        {
+            Epochs.Add(metrics);
+            using var self = Process.GetCurrentProcess();
+            ResidentBytes.Add(self.WorkingSet64);
+        }
+    }
+
+    private static Recorder Train(string yaml)
+    {
+        RunConfig config = SweepFileParser.Parse(yaml, "t.yaml").Runs.Single().Config;
+        DatasetPair data = DatasetCatalog.Load(DataRequest.For(config));
+        var recorder = new Recorder();
+        new Trainer().Train(config, data, recorder, CancellationToken.None);
+        return recorder;
+    }
+
+    [Test]
+    public void Each_epoch_records_the_learning_rate_it_trained_with()
+    {
+        var recorder = Train("train_size: 100\ntest_size: 20\nepochs: 3\nlr_schedule: step\nstep_size: 1\ngamma: 0.5\ngrid:\n  lr: [0.01]\n");
+
+        Assert.That(recorder.Epochs.Select(e => e.LearningRate), Is.EqualTo(new[] { 0.01, 0.005, 0.0025 }));
+    }
+
+    [TestCase("vgg", "vgg_depth: 11\nvgg_width: 8\n")]
+    [TestCase("small-cnn", "optimizer: sgd\nnesterov: true\nmomentum: 0.9\n")]
+    [TestCase("small-cnn", "optimizer: adamw\nweight_decay: 0.01\n")]
+    public void Models_and_optimizers_train(string model, string extra)
+    {
+        var recorder = Train($"model: {model}\n{extra}train_size: 300\ntest_size: 100\nepochs: 2\ngrid:\n  lr: [0.01]\n  batch_size: [32]\n");
+
+        Assert.That(recorder.Epochs[^1].TrainLoss, Is.LessThan(recorder.Epochs[0].TrainLoss * 1.05));
+        Assert.That(recorder.Epochs.All(e => double.IsFinite(e.TestLoss)));
+    }
+
+    [Test]
+    public void Native_memory_stays_flat_across_epochs()
+    {
+        var recorder = Train("train_size: 300\ntest_size: 100\nepochs: 10\naugment: true\ngrid:\n  lr: [0.001]\n  batch_size: [16]\n");
+
+        long second = recorder.ResidentBytes[1], tenth = recorder.ResidentBytes[9];
+        Assert.That(tenth, Is.LessThanOrEqualTo(second * 1.05 + 16 * 1024 * 1024),
+            $"RSS grew from {second / 1048576} MiB after epoch 2 to {tenth / 1048576} MiB after epoch 10");
+    }
+
+    [Test]
+    public void Vgg_depths_have_the_expected_number_of_convolutions()
+    {
+        foreach (var (depth, convolutions) in new[] { ("11", 8), ("13", 10), ("16", 13), ("19", 16) })
+        {
+            using var model = new VggNet(3, 32, 32, 10, depth, 8);
+            Assert.That(model.modules().Count(m => m is TorchSharp.Modules.Conv2d), Is.EqualTo(convolutions), $"VGG-{depth}");
+        }
+    }
+}
