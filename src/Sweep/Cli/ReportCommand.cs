@@ -41,19 +41,17 @@ internal sealed class ReportCommand(IAnsiConsole console) : Command<ReportComman
             throw new SweepInputException(
                 $"{settings.Database} has no sweep named '{sweepName}'; it has: {string.Join(", ", repository.SweepNames())}.");
         }
-        ReportData data = ReportData.Read(repository, sweepName);
-        if (data.Runs.Count == 0)
+        if (repository.Runs(sweepName).Count == 0)
         {
             console.WriteLine($"Sweep '{sweepName}' in {settings.Database} holds no runs yet, so there is nothing to draw.");
             return ExitCodes.Success;
         }
         string outDir = settings.Out ?? Path.GetDirectoryName(Path.GetFullPath(settings.Database))!;
-        var figures = ReportWriter.Write(data, outDir);
-        int finished = data.Runs.Count(r => r.Status is "completed" or "diverged");
-        console.WriteLine($"sweep '{sweepName}': {data.Runs.Count} runs ({finished} finished); {figures.Count} figures written to {outDir}");
-        foreach (string figure in figures)
+        ReportResult report = ReportBuilder.Build(repository, sweepName, outDir);
+        console.WriteLine($"sweep '{sweepName}': {report.Figures.Count} figures, index.html and summary.md written to {outDir}");
+        foreach (string line in report.Verdict)
         {
-            console.WriteLine($"  {figure}");
+            console.WriteLine($"  {line}");
         }
         return ExitCodes.Success;
     }

@@ -33,6 +33,9 @@ internal static class SweepApp
             config.AddCommand<ReportCommand>("report")
                 .WithDescription("Draw the loss and accuracy figures (PNG) from a results database.")
                 .WithExample("report", "--out", "results/");
+            config.AddCommand<CompareCommand>("compare")
+                .WithDescription("Compare two results databases: the same configurations on two machines, and whether they differ beyond seed noise.")
+                .WithExample("compare", "colab.db", "local.db");
             config.AddCommand<MakeMiniDatasetCommand>("make-mini-dataset").IsHidden();
             config.SetExceptionHandler((ex, _) => ErrorReporter.Handle(ex, stderr));
         });

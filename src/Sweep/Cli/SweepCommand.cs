@@ -71,8 +71,12 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
         {
             string outDir = Path.GetDirectoryName(Path.GetFullPath(settings.Database))!;
             using var connection = ResultsDatabase.OpenForReading(settings.Database);
-            var figures = ReportWriter.Write(ReportData.Read(new RunRepository(connection), plan.Name), outDir);
-            console.WriteLine($"report: {figures.Count} figures in {outDir}");
+            ReportResult report = ReportBuilder.Build(new RunRepository(connection), plan.Name, outDir);
+            console.WriteLine($"report: {report.Figures.Count} figures, index.html and summary.md in {outDir}");
+            foreach (string line in report.Verdict)
+            {
+                console.WriteLine($"  {line}");
+            }
         }
         return outcome.Failed.Count > 0 ? ExitCodes.Failure : ExitCodes.Success;
     }

@@ -5,7 +5,8 @@ namespace Sweep.Reporting;
 
 /// <summary>
 /// A per-epoch metric: one panel per batch size, one line per learning rate, the same y range in
-/// every panel so panels compare. Runs that share lr and batch size (other seeds) are averaged.
+/// every panel so panels compare. With several seeds a line is their mean and a band shows ± one
+/// standard deviation. The legend sits outside the plot so it never hides a line.
 /// </summary>
 internal sealed class EpochCurveFigure(string fileName, string metricName, Func<EpochRow, double> metric) : IFigure
 {
@@ -13,31 +14,44 @@ internal sealed class EpochCurveFigure(string fileName, string metricName, Func<
 
     public bool Save(ReportData data, string path)
     {
-        var batchSizes = data.BatchSizes;
         var lrs = data.LearningRates;
         var panels = new List<Plot>();
         var allValues = new List<double>();
-        foreach (long batchSize in batchSizes)
+        foreach (long batchSize in data.BatchSizes)
         {
             Plot plot = FigureStyle.NewPlot($"{metricName}, batch size {batchSize}\n{data.Subject}", "epoch", metricName);
             for (int i = 0; i < lrs.Count; i++)
             {
-                var runs = data.Runs.Where(r => r.BatchSize == batchSize && r.Lr == lrs[i]).ToList();
-                var curve = runs.SelectMany(data.EpochsOf)
-                    .GroupBy(e => e.Epoch)
-                    .OrderBy(g => g.Key)
-                    .Select(g => (Epoch: (double)g.Key, Value: g.Average(metric)))
-                    .Where(p => double.IsFinite(p.Value))
-                    .ToList();
+                GridCell? cell = data.Cell(lrs[i], batchSize);
+                var curve = cell is null ? [] : data.Curve(cell, metric);
                 if (curve.Count == 0)
                 {
                     continue;
                 }
-                var line = plot.Add.Scatter(curve.Select(p => p.Epoch).ToArray(), curve.Select(p => p.Value).ToArray(), FigureStyle.ColorAt(i));
-                line.LegendText = $"lr={FigureStyle.Lr(lrs[i])}" + (runs.Any(r => r.Status == "diverged") ? " (diverged)" : "");
+                double[] xs = curve.Select(p => (double)p.Epoch).ToArray();
+                double[] ys = curve.Select(p => p.Value.Mean).ToArray();
+                // A diverged curve is drawn but does not set the shared range, or it would flatten the rest.
+                bool scales = cell!.Runs.Any(r => r.Status != "diverged");
+                if (curve.Any(p => p.Value.Count > 1))
+                {
+                    var band = plot.Add.FillY(xs, curve.Select(p => p.Value.Mean - p.Value.Std).ToArray(), curve.Select(p => p.Value.Mean + p.Value.Std).ToArray());
+                    band.FillStyle.Color = FigureStyle.ColorAt(i).WithAlpha(0.2);
+                    band.LineStyle.Width = 0;
+                    if (scales)
+                    {
+                        allValues.AddRange(curve.Select(p => p.Value.Mean + p.Value.Std));
+                        allValues.AddRange(curve.Select(p => p.Value.Mean - p.Value.Std));
+                    }
+                }
+                var line = plot.Add.Scatter(xs, ys, FigureStyle.ColorAt(i));
+                string seeds = cell.Runs.Count > 1 ? $" (mean of {cell.Runs.Count} seeds)" : "";
+                line.LegendText = $"lr={FigureStyle.Lr(lrs[i])}{seeds}" + (cell.Problem is { } problem ? $" ({problem})" : "");
                 line.LineWidth = 2;
                 line.MarkerSize = 5;
-                allValues.AddRange(curve.Select(p => p.Value));
+                if (scales)
+                {
+                    allValues.AddRange(ys);
+                }
             }
             panels.Add(plot);
         }
@@ -51,7 +65,7 @@ internal sealed class EpochCurveFigure(string fileName, string metricName, Func<
         {
             plot.Axes.SetLimitsY(low - margin, high + margin);
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-            plot.ShowLegend();
+            plot.ShowLegend(Edge.Right);
         }
         FigureStyle.SavePanels(panels, path);
         return true;

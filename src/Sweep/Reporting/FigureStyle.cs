@@ -7,7 +7,7 @@ namespace Sweep.Reporting;
 /// <summary>Shared look of every figure, and helpers that ScottPlot does not have (log axes, panels).</summary>
 internal static class FigureStyle
 {
-    public const int PanelWidth = 520;
+    public const int PanelWidth = 640;
     public const int PanelHeight = 420;
 
     private static readonly Color[] Palette =

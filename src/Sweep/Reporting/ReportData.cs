@@ -20,6 +20,28 @@ internal sealed record ReportData(string SweepName, IReadOnlyList<RunRow> Runs, 
 
     public IReadOnlyList<double> LearningRates => Runs.Select(r => r.Lr).Distinct().Order().ToList();
 
+    /// <summary>The lr × batch cells that have runs, seeds grouped together.</summary>
+    public IReadOnlyList<GridCell> Cells => Runs
+        .GroupBy(r => (r.Lr, r.BatchSize))
+        .Select(g => new GridCell(g.Key.Lr, g.Key.BatchSize, g.ToList()))
+        .OrderBy(c => c.BatchSize).ThenBy(c => c.Lr)
+        .ToList();
+
+    public GridCell? Cell(double lr, long batchSize) => Cells.FirstOrDefault(c => c.Lr == lr && c.BatchSize == batchSize);
+
+    /// <summary>True when some configuration ran with several seeds.</summary>
+    public bool HasRepeats => Cells.Any(c => c.Runs.Count > 1);
+
+    /// <summary>Mean and spread over seeds of a per-epoch metric for one cell.</summary>
+    public IReadOnlyList<(long Epoch, Spread Value)> Curve(GridCell cell, Func<EpochRow, double> metric) => cell.Runs
+        .SelectMany(EpochsOf)
+        .GroupBy(e => e.Epoch)
+        .OrderBy(g => g.Key)
+        .Select(g => (g.Key, Spread.Of(g.Select(metric))))
+        .Where(p => p.Item2 is not null)
+        .Select(p => (p.Key, p.Item2!.Value))
+        .ToList();
+
     /// <summary>"Fashion-MNIST mini, small-cnn" or a note that the runs are mixed.</summary>
     public string Subject
     {

@@ -141,6 +141,22 @@ internal sealed class RunRepository(SqliteConnection connection)
         GROUP BY r.dataset, r.model, r.batch_size;
         """).ToList();
 
+    /// <summary>The file of the most recent invocation of a sweep: its path and contents.</summary>
+    public (string Path, string Contents)? LatestSweepFile(string sweepName) => Read(() =>
+        connection.Query<(string, string)>(
+            "SELECT file_path, file_contents FROM sweeps WHERE name = @sweepName ORDER BY sweep_id DESC LIMIT 1;",
+            new { sweepName }).Select(r => ((string, string)?)r).FirstOrDefault());
+
+    /// <summary>The environment of the most recent invocation.</summary>
+    public EnvironmentRow? LatestEnvironment() => Read(() => connection.QueryFirstOrDefault<EnvironmentRow>(
+        """
+        SELECT host, os, cpu_model, gpu_name, device, thread_count, torch_version, torchsharp_version, dotnet_version, git_commit
+        FROM environments ORDER BY environment_id DESC LIMIT 1;
+        """));
+
+    /// <summary>Every run in the database, whatever sweep asked for it.</summary>
+    public IReadOnlyList<RunRow> AllRuns() => Runs(null);
+
     public string? LatestSweepName() =>
         connection.QueryFirstOrDefault<string>("SELECT name FROM sweeps ORDER BY sweep_id DESC LIMIT 1;");
 

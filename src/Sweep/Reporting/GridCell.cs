@@ -1,0 +1,39 @@
+using Sweep.Storage;
+
+namespace Sweep.Reporting;
+
+/// <summary>Mean and sample standard deviation of a set of values (0 for a single value).</summary>
+internal readonly record struct Spread(double Mean, double Std, int Count)
+{
+    public static Spread? Of(IEnumerable<double> values)
+    {
+        var list = values.Where(double.IsFinite).ToList();
+        if (list.Count == 0)
+        {
+            return null;
+        }
+        double mean = list.Average();
+        double std = list.Count > 1 ? Math.Sqrt(list.Sum(v => (v - mean) * (v - mean)) / (list.Count - 1)) : 0;
+        return new Spread(mean, std, list.Count);
+    }
+}
+
+/// <summary>
+/// One (learning rate, batch size) cell of the grid: its runs (one per seed) and the spread of
+/// their final metrics over the seeds that completed.
+/// </summary>
+internal sealed record GridCell(double Lr, long BatchSize, IReadOnlyList<RunRow> Runs)
+{
+    private IEnumerable<RunRow> Completed => Runs.Where(r => r.Status == "completed");
+
+    public Spread? TestLoss => Spread.Of(Completed.Select(r => r.FinalTestLoss ?? double.NaN));
+
+    public Spread? TestAccuracy => Spread.Of(Completed.Select(r => r.FinalTestAccuracy ?? double.NaN));
+
+    /// <summary>Test loss minus training loss at the last epoch: how much worse unseen data is.</summary>
+    public Spread? GeneralisationGap => Spread.Of(Completed.Select(r => (r.FinalTestLoss ?? double.NaN) - (r.FinalTrainLoss ?? double.NaN)));
+
+    /// <summary>"diverged", "failed", "running", … when no seed completed; null when one did.</summary>
+    public string? Problem => Completed.Any() ? null :
+        Runs.Select(r => r.Status).OrderBy(s => s switch { "diverged" => 0, "failed" => 1, _ => 2 }).First();
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Sweep.Storage;
+
+namespace Sweep.Reporting;
+
+/// <summary>
+/// Writes index.html (one static page: figures, a sortable table of runs, the verdict; no
+/// server, no network, no external script) and summary.md (the same table and verdict for a
+/// terminal or a git forge).
+/// </summary>
+internal static class SummaryWriter
+{
+    private static readonly string[] Columns = ["run_id", "lr", "batch_size", "seed", "status", "final_train_loss", "final_test_loss", "final_test_accuracy", "diverged_at_epoch", "error"];
+
+    public static void Write(ReportData data, IReadOnlyList<string> verdict, IReadOnlyList<string> figures, string outDir)
+    {
+        File.WriteAllText(Path.Combine(outDir, "summary.md"), Markdown(data, verdict, figures));
+        File.WriteAllText(Path.Combine(outDir, "index.html"), Html(data, verdict, figures));
+    }
+
+    private static IEnumerable<string[]> Rows(ReportData data) => data.Runs
+        .OrderBy(r => r.BatchSize).ThenBy(r => r.Lr).ThenBy(r => r.Seed)
+        .Select(r => new[]
+        {
+            r.RunId, FigureStyle.Lr(r.Lr), N(r.BatchSize), N(r.Seed), r.Status, N(r.FinalTrainLoss), N(r.FinalTestLoss),
+            N(r.FinalTestAccuracy), r.DivergedAtEpoch?.ToString(CultureInfo.InvariantCulture) ?? "", r.Error ?? "",
+        });
+
+    private static string Markdown(ReportData data, IReadOnlyList<string> verdict, IReadOnlyList<string> figures)
+    {
+        var md = new StringBuilder();
+        md.AppendLine($"# Sweep report: {data.SweepName}").AppendLine();
+        md.AppendLine($"{data.Subject}").AppendLine();
+        md.AppendLine("## Verdict").AppendLine();
+        foreach (string line in verdict)
+        {
+            md.AppendLine($"- {line}");
+        }
+        md.AppendLine().AppendLine("## Runs").AppendLine();
+        md.AppendLine("| " + string.Join(" | ", Columns) + " |");
+        md.AppendLine("|" + string.Concat(Columns.Select(_ => "---|")));
+        foreach (string[] row in Rows(data))
+        {
+            md.AppendLine("| " + string.Join(" | ", row.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal))) + " |");
+        }
+        md.AppendLine().AppendLine("## Figures").AppendLine();
+        foreach (string figure in figures)
+        {
+            md.AppendLine($"![{figure}]({figure})");
+        }
+        return md.ToString();
+    }
+
+    private static string Html(ReportData data, IReadOnlyList<string> verdict, IReadOnlyList<string> figures)
+    {
+        static string E(string s) => WebUtility.HtmlEncode(s);
+        var html = new StringBuilder();
+        html.AppendLine("<!DOCTYPE html>");
+        html.AppendLine("<html lang=\"en\"><head><meta charset=\"utf-8\">");
+        html.AppendLine($"<title>Sweep report: {E(data.SweepName)}</title>");
+        html.AppendLine("""
+            <style>
+              body { font-family: sans-serif; margin: 2em; color: #222; max-width: 1400px; }
+              table { border-collapse: collapse; font-size: 0.9em; }
+              th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: right; }
+              th { background: #eee; cursor: pointer; user-select: none; }
+              td:first-child, td:nth-child(5), td:last-child { text-align: left; }
+              tr.diverged td, tr.failed td { background: #fde8e8; }
+              img { max-width: 100%; border: 1px solid #ddd; margin: 0.5em 0; }
+            </style>
+            </head><body>
+            """);
+        html.AppendLine($"<h1>Sweep report: {E(data.SweepName)}</h1>");
+        html.AppendLine($"<p>{E(data.Subject)}</p>");
+        html.AppendLine("<h2>Verdict</h2><ul>");
+        foreach (string line in verdict)
+        {
+            html.AppendLine($"<li>{E(line)}</li>");
+        }
+        html.AppendLine("</ul><h2>Runs</h2><p>Click a column heading to sort.</p>");
+        html.AppendLine("<table id=\"runs\"><thead><tr>" + string.Concat(Columns.Select(c => $"<th>{E(c)}</th>")) + "</tr></thead><tbody>");
+        foreach (string[] row in Rows(data))
+        {
+            html.AppendLine($"<tr class=\"{E(row[4])}\">" + string.Concat(row.Select(c => $"<td>{E(c)}</td>")) + "</tr>");
+        }
+        html.AppendLine("</tbody></table><h2>Figures</h2>");
+        foreach (string figure in figures)
+        {
+            html.AppendLine($"<p><img src=\"{E(figure)}\" alt=\"{E(figure)}\"></p>");
+        }
+        html.AppendLine("""
+            <script>
+            // Sort the runs table by the clicked column; numbers numerically, the rest as text.
+            document.querySelectorAll('#runs th').forEach((th, column) => th.addEventListener('click', () => {
+              const body = document.querySelector('#runs tbody');
+              const rows = Array.from(body.rows);
+              const ascending = th.dataset.order !== 'asc';
+              const key = r => { const t = r.cells[column].textContent.trim(); const n = t === '' ? NaN : Number(t); return isNaN(n) ? t : n; };
+              rows.sort((a, b) => { const x = key(a), y = key(b); return (x > y ? 1 : x < y ? -1 : 0) * (ascending ? 1 : -1); });
+              rows.forEach(r => body.appendChild(r));
+              document.querySelectorAll('#runs th').forEach(h => delete h.dataset.order);
+              th.dataset.order = ascending ? 'asc' : 'desc';
+            }));
+            </script>
+            </body></html>
+            """);
+        return html.ToString();
+    }
+
+    private static string N(long? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "";
+
+    private static string N(double? v) => v is { } d ? (double.IsFinite(d) ? d.ToString("0.####", CultureInfo.InvariantCulture) : d.ToString(CultureInfo.InvariantCulture)) : "";
+}
