@@ -36,6 +36,12 @@ internal static class SweepApp
             config.AddCommand<CompareCommand>("compare")
                 .WithDescription("Compare two results databases: the same configurations on two machines, and whether they differ beyond seed noise.")
                 .WithExample("compare", "colab.db", "local.db");
+            config.AddCommand<MergeCommand>("merge")
+                .WithDescription("Merge shard databases into one (idempotent; keeps the most complete record of each run).")
+                .WithExample("merge", "results/shards/results-0-of-3.db", "results/shards/results-1-of-3.db", "--into", "results/results.db");
+            config.AddCommand<SlurmCommand>("slurm")
+                .WithDescription("Write sbatch scripts that run a sweep as a Slurm job array, then merge the shards.")
+                .WithExample("slurm", "sweeps.yaml", "--shards", "4", "--time", "02:00:00");
             config.AddCommand<MakeMiniDatasetCommand>("make-mini-dataset").IsHidden();
             config.SetExceptionHandler((ex, _) => ErrorReporter.Handle(ex, stderr));
         });

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Sweep.Cluster;
 using Sweep.Configuration;
 using Sweep.Execution;
 using Sweep.Reporting;
@@ -23,12 +24,15 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
 
         [CommandOption("--db <PATH>")]
         [Description("Results database; created if missing. The report is drawn into its folder.")]
-        [DefaultValue("results/results.db")]
-        public string Database { get; init; } = "results/results.db";
+        public string? Database { get; init; }
 
         [CommandOption("--parallel <N>")]
         [Description("Train N runs at once on the one device, sharing its CPU threads (default: 'parallel' in the file, else 1).")]
         public int? Parallel { get; init; }
+
+        [CommandOption("--shard <I/N>")]
+        [Description("Train only shard I of N (0-based), into results/shards/results-I-of-N.db unless --db is given; 'auto' reads the Slurm array task.")]
+        public string? Shard { get; init; }
 
         [CommandOption("--dry-run")]
         [Description("Show the plan (like the plan command) and train nothing.")]
@@ -39,7 +43,7 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
         public bool NoReport { get; init; }
 
         public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Database) ? ValidationResult.Error("--db needs a file path.") :
+            Database is { } db && string.IsNullOrWhiteSpace(db) ? ValidationResult.Error("--db needs a file path.") :
             Parallel is < 1 or > SweepFileParser.MaxParallel ? ValidationResult.Error($"--parallel must be from 1 to {SweepFileParser.MaxParallel}.") :
             ValidationResult.Success();
     }
@@ -47,17 +51,29 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         SweepPlan plan = SweepFileParser.Load(settings.File, settings.DataDir);
+        string database = settings.Database ?? "results/results.db";
+        if (settings.Shard is { } shardText)
+        {
+            ShardSpec shard = ShardSpec.Parse(shardText, Environment.GetEnvironmentVariable);
+            plan = ShardPlanner.ShardOf(plan, shard);
+            database = settings.Database ?? shard.DefaultDatabase;
+            console.WriteLine($"shard {shard}: {plan.Runs.Count} runs, results in {database}");
+            if (plan.Runs.Count == 0)
+            {
+                return ExitCodes.Success;
+            }
+        }
         if (settings.DryRun)
         {
-            PlanCommand.Show(console, SweepPreview.Build(plan, settings.Database), settings.Database);
+            PlanCommand.Show(console, SweepPreview.Build(plan, database), database);
             return ExitCodes.Success;
         }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
-        SweepOutcome outcome = RunWithProgress(plan, settings.Database, settings.Parallel ?? plan.Parallel, linked.Token);
+        SweepOutcome outcome = RunWithProgress(plan, database, settings.Parallel ?? plan.Parallel, linked.Token);
 
         console.WriteLine(
             $"sweep '{plan.Name}': {outcome.Planned} runs, {outcome.Skipped} already done, {outcome.Completed} completed, " +
-            $"{outcome.Diverged} diverged, {outcome.Failed.Count} failed{(outcome.Interrupted ? ", interrupted" : "")}; results in {settings.Database}");
+            $"{outcome.Diverged} diverged, {outcome.Failed.Count} failed{(outcome.Interrupted ? ", interrupted" : "")}; results in {database}");
         foreach (var (run, error) in outcome.Failed)
         {
             console.WriteLine($"  failed: {run.RunId} {RunLabel.Of(run, plan.VaryingSettings)}: {error}");
@@ -69,8 +85,8 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
         }
         if (!settings.NoReport)
         {
-            string outDir = Path.GetDirectoryName(Path.GetFullPath(settings.Database))!;
-            using var connection = ResultsDatabase.OpenForReading(settings.Database);
+            string outDir = Path.GetDirectoryName(Path.GetFullPath(database))!;
+            using var connection = ResultsDatabase.OpenForReading(database);
             ReportResult report = ReportBuilder.Build(new RunRepository(connection), plan.Name, outDir);
             console.WriteLine($"report: {report.Figures.Count} figures, index.html and summary.md in {outDir}");
             foreach (string line in report.Verdict)

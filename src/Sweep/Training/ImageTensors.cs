@@ -9,8 +9,8 @@ namespace Sweep.Training;
 /// </summary>
 internal sealed class ImageTensors : IDisposable
 {
-    private readonly Tensor _mean;
-    private readonly Tensor _std;
+    private readonly Tensor _scale;
+    private readonly Tensor _shift;
 
     public ImageTensors(DatasetPair data, Device device)
     {
@@ -20,8 +20,9 @@ internal sealed class ImageTensors : IDisposable
         TestImages = ToImages(data.Test, device);
         TestLabels = tensor(data.Test.Labels.Select(l => (long)l).ToArray(), device: device);
         int c = data.Info.Channels;
-        _mean = tensor(data.Info.Mean, device: device).view(1, c, 1, 1);
-        _std = tensor(data.Info.Std, device: device).view(1, c, 1, 1);
+        // (x / 255 - mean) / std as one multiply and one subtract.
+        _scale = tensor(data.Info.Std.Select(s => 1f / (255f * s)).ToArray(), device: device).view(1, c, 1, 1);
+        _shift = tensor(data.Info.Mean.Zip(data.Info.Std, (m, s) => m / s).ToArray(), device: device).view(1, c, 1, 1);
     }
 
     public Device Device { get; }
@@ -32,10 +33,11 @@ internal sealed class ImageTensors : IDisposable
     public int TrainCount => (int)TrainLabels.shape[0];
     public int TestCount => (int)TestLabels.shape[0];
 
-    /// <summary>The training images at <paramref name="index"/>, scaled to [0, 1].</summary>
-    public Tensor TrainBatch(Tensor index) => TrainImages.index_select(0, index).to(float32).div_(255);
+    /// <summary>The training images at <paramref name="index"/>, still as bytes.</summary>
+    public Tensor TrainBatch(Tensor index) => TrainImages.index_select(0, index);
 
-    public Tensor Normalise(Tensor batch) => batch.sub(_mean).div_(_std);
+    /// <summary>Bytes to normalised floats: (x / 255 − mean) / std per channel.</summary>
+    public Tensor Normalise(Tensor bytes) => bytes.to(float32).mul_(_scale).sub_(_shift);
 
     public void Dispose()
     {
@@ -43,8 +45,8 @@ internal sealed class ImageTensors : IDisposable
         TrainLabels.Dispose();
         TestImages.Dispose();
         TestLabels.Dispose();
-        _mean.Dispose();
-        _std.Dispose();
+        _scale.Dispose();
+        _shift.Dispose();
     }
 
     private static Tensor ToImages(ImageSet set, Device device) =>

@@ -160,7 +160,7 @@ internal sealed class Trainer
         {
             using var scope = NewDisposeScope();
             int size = Math.Min(EvaluationBatch, images.TestCount - start);
-            Tensor x = images.Normalise(images.TestImages.narrow(0, start, size).to(float32).div_(255));
+            Tensor x = images.Normalise(images.TestImages.narrow(0, start, size));
             Tensor y = images.TestLabels.narrow(0, start, size);
             Tensor logits = model.forward(x);
             lossSum.add_(nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum));

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Sweep's trainer against the blog's PyTorch loop and PyTorch on pre-built tensors, in one run on
+# this machine. Writes benchmarks/RESULTS.md and benchmarks/results.png. Not part of the tests.
+#   bash benchmarks/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+THREADS=2
+EPOCHS=4   # the first is warm-up
+PY=/usr/bin/python3
+
+packages=(python3-torch python3-torchvision python3-matplotlib libopenblas0-pthread dataset-fashion-mnist)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  else
+    echo "run first: sudo apt-get install ${missing[*]}"; exit 1
+  fi
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# CIFAR-10-shaped data in the official binary layout (random pixels: speed does not depend on content).
+$PY - "$work" <<'PY'
+import os, sys, numpy as np
+root = os.path.join(sys.argv[1], "cifar-10-batches-bin"); os.makedirs(root)
+rng = np.random.default_rng(0)
+for name, n in [("data_batch_1", 512)] + [(f"data_batch_{i}", 10) for i in range(2, 6)] + [("test_batch", 100)]:
+    labels = (np.arange(n) % 10).astype(np.uint8).reshape(-1, 1)
+    np.concatenate([labels, rng.integers(0, 256, (n, 3072), dtype=np.uint8)], axis=1).tofile(os.path.join(root, name + ".bin"))
+PY
+
+dotnet build -c Release src/Sweep -v q -nologo >/dev/null
+cat > "$work/seed.yaml" <<YAML
+name: bench-seed-cnn
+dataset: cifar10
+data_dir: $work
+model: seed-cnn
+train_size: 512
+test_size: 100
+epochs: $EPOCHS
+augment: true
+threads: $THREADS
+lr: 0.001
+grid:
+  batch_size: [16, 64, 256]
+YAML
+cat > "$work/small.yaml" <<YAML
+name: bench-small-cnn
+dataset: fashion-mnist
+model: small-cnn
+train_size: 6000
+test_size: 1000
+epochs: $EPOCHS
+augment: true
+threads: $THREADS
+lr: 0.001
+grid:
+  batch_size: [16, 64, 256]
+YAML
+for f in seed small; do
+  echo "Sweep: $f"
+  dotnet src/Sweep/bin/Release/net10.0/sweep.dll sweep "$work/$f.yaml" --db "$work/bench.db" --no-report | grep -E "epoch $EPOCHS/$EPOCHS" || true
+done
+
+fm=/usr/share/datasets/fashion-mnist
+for mode in blog tensors; do
+  for bs in 16 64 256; do
+    echo "PyTorch $mode: batch $bs"
+    # Older OpenBLAS safety settings slow a current BLAS; unset them for the peer only.
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$THREADS $PY benchmarks/pytorch_loop.py --mode $mode --model seed-cnn \
+      --data "$work/cifar-10-batches-bin/data_batch_1.bin" --count 512 --batch-size $bs --epochs $EPOCHS --threads $THREADS >> "$work/pytorch.jsonl"
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$THREADS $PY benchmarks/pytorch_loop.py --mode $mode --model small-cnn \
+      --data "$fm/train-images-idx3-ubyte.gz,$fm/train-labels-idx1-ubyte.gz" --count 6000 --batch-size $bs --epochs $EPOCHS --threads $THREADS >> "$work/pytorch.jsonl"
+  done
+done
+
+$PY benchmarks/summarize.py "$work/bench.db" "$work/pytorch.jsonl" benchmarks/RESULTS.md benchmarks/results.png "bash benchmarks/run.sh"
+echo "wrote benchmarks/RESULTS.md and benchmarks/results.png"

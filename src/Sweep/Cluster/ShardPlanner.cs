@@ -1,0 +1,42 @@
+using Sweep.Configuration;
+using Sweep.Data;
+
+namespace Sweep.Cluster;
+
+/// <summary>
+/// Splits a plan into N shards deterministically, balancing estimated cost: runs are taken from
+/// the most to the least expensive (ties by run id) and each goes to the shard with the least
+/// work so far (ties to the lowest index). The partition depends only on the planned runs, so
+/// every array task computes the same one independently.
+/// </summary>
+internal static class ShardPlanner
+{
+    public static IReadOnlyList<IReadOnlyList<PlannedRun>> Partition(IReadOnlyList<PlannedRun> runs, int shards)
+    {
+        var buckets = Enumerable.Range(0, shards).Select(_ => new List<PlannedRun>()).ToList();
+        var load = new double[shards];
+        foreach (PlannedRun run in runs.OrderByDescending(Cost).ThenBy(r => r.RunId, StringComparer.Ordinal))
+        {
+            int target = Enumerable.Range(0, shards).MinBy(i => (load[i], i));
+            buckets[target].Add(run);
+            load[target] += Cost(run);
+        }
+        // Within a shard, keep the plan's own order.
+        var order = runs.Select((r, i) => (r.RunId, i)).ToDictionary(x => x.RunId, x => x.i);
+        return buckets.Select(b => (IReadOnlyList<PlannedRun>)b.OrderBy(r => order[r.RunId]).ToList()).ToList();
+    }
+
+    public static SweepPlan ShardOf(SweepPlan plan, ShardSpec shard) =>
+        plan with { Runs = Partition(plan.Runs, shard.Count)[shard.Index] };
+
+    /// <summary>Relative cost: images trained × a per-model weight, with small batches paying per-step overhead.</summary>
+    public static double Cost(PlannedRun run)
+    {
+        RunConfig c = run.Config;
+        DatasetInfo info = DatasetCatalog.Describe(c.Dataset);
+        double images = (double)c.Epochs * Math.Min(c.TrainSize ?? info.TrainCount, info.TrainCount);
+        double model = c.Model switch { "seed-cnn" => 30, "vgg" => 20, _ => 1 } * info.Channels * info.Height * info.Width / 784.0;
+        double overhead = 1 + 16.0 / c.BatchSize;
+        return images * model * overhead;
+    }
+}
