@@ -31,6 +31,9 @@ internal static class RunIdentity
         return text.ToString();
     }
 
+    /// <summary>The same short hash of any text (used to name packs of runs).</summary>
+    public static string OfText(string text) => Hash(text);
+
     private static string Hash(string text)
     {
         byte[] digest = SHA256.HashData(Encoding.UTF8.GetBytes(text));

@@ -36,7 +36,8 @@ internal interface ITrainingObserver
 }
 
 /// <summary>How to run the trainer: threads for torch, and where checkpoints go (none in unit tests).</summary>
-internal sealed record TrainerOptions(int Threads, CheckpointStore? Checkpoints = null, string RunId = "", string? FinalModelPath = null)
+/// <param name="DataSeed">Seeds batch order and augmentation; default the run's seed (a fused pack shares its first run's).</param>
+internal sealed record TrainerOptions(int Threads, CheckpointStore? Checkpoints = null, string RunId = "", string? FinalModelPath = null, long? DataSeed = null)
 {
     public static TrainerOptions For(Configuration.RunConfig config) => new(TorchDevice.ThreadsFor(config));
 }

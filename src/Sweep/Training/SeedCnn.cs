@@ -10,15 +10,15 @@ namespace Sweep.Training;
 /// 9,457,962 parameters on 3×32×32 input. The blog also applied a ReLU to the logits, which
 /// clips them at zero; <c>finalRelu</c> reproduces that, off by default.
 /// </summary>
-internal sealed class SeedCnn : nn.Module<Tensor, Tensor>
+internal sealed class SeedCnn : nn.Module<Tensor, Tensor>, ILayeredModel
 {
     private readonly Sequential _features;
     private readonly Sequential _classifier;
 
     public SeedCnn(int channels, int height, int width, int classes, bool finalRelu) : base(nameof(SeedCnn))
     {
-        _features = nn.Sequential(
-            Block(channels, 16, 32), Block(32, 64, 128), Block(128, 128, 256));
+        nn.Module<Tensor, Tensor>[] features = [.. Block(channels, 16, 32), .. Block(32, 64, 128), .. Block(128, 128, 256)];
+        _features = nn.Sequential(features);
         int flat = 256 * (height / 8) * (width / 8);
         var layers = new List<nn.Module<Tensor, Tensor>>
         {
@@ -32,15 +32,20 @@ internal sealed class SeedCnn : nn.Module<Tensor, Tensor>
             layers.Add(nn.ReLU());
         }
         _classifier = nn.Sequential(layers);
+        Layers = [.. features, .. layers];
         RegisterComponents();
     }
 
+    public IReadOnlyList<nn.Module<Tensor, Tensor>> Layers { get; }
+
     public override Tensor forward(Tensor input) => _classifier.forward(_features.forward(input));
 
-    private static Sequential Block(int input, int hidden, int output) => nn.Sequential(
+    private static nn.Module<Tensor, Tensor>[] Block(int input, int hidden, int output) =>
+    [
         nn.Conv2d(input, hidden, 3, padding: 1), nn.ReLU(),
         nn.Conv2d(hidden, output, 3, padding: 1), nn.ReLU(),
-        nn.MaxPool2d(2));
+        nn.MaxPool2d(2),
+    ];
 
     protected override void Dispose(bool disposing)
     {

@@ -79,7 +79,7 @@ internal sealed class Trainer
         {
             // Shuffling and augmentation draw from a generator seeded by the run's seed and the
             // epoch, so a run resumed from a checkpoint sees exactly the batches it would have.
-            using var generator = new Generator(EpochSeed(config.Seed, epoch), device);
+            using var generator = new Generator(EpochSeed(options.DataSeed ?? config.Seed, epoch), device);
             double lr = LearningRateSchedule.At(config, epoch);
             foreach (var group in optimizer.ParamGroups)
             {
@@ -108,7 +108,7 @@ internal sealed class Trainer
         return new RunResult(RunOutcome.Completed, epochs, null, null);
     }
 
-    private static ulong EpochSeed(long seed, int epoch) => unchecked((ulong)seed * 1_000_003UL + (ulong)epoch);
+    internal static ulong EpochSeed(long seed, int epoch) => unchecked((ulong)seed * 1_000_003UL + (ulong)epoch);
 
     private static (double Mean, double Last, double Seconds) TrainEpoch(
         RunConfig config, nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Generator generator,

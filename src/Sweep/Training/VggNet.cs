@@ -10,7 +10,7 @@ namespace Sweep.Training;
 /// only while the feature map is at least 2 pixels, then global average pooling and one linear
 /// classifier, so it fits 28×28 and 32×32 inputs alike.
 /// </summary>
-internal sealed class VggNet : nn.Module<Tensor, Tensor>
+internal sealed class VggNet : nn.Module<Tensor, Tensor>, ILayeredModel
 {
     public static IReadOnlyList<string> Depths { get; } = ["11", "13", "16", "19"];
 
@@ -46,10 +46,14 @@ internal sealed class VggNet : nn.Module<Tensor, Tensor>
             }
             outChannels = Math.Min(outChannels * 2, baseWidth * 8);
         }
+        nn.Module<Tensor, Tensor>[] classifier = [nn.AdaptiveAvgPool2d([1, 1]), nn.Flatten(), nn.Linear(inChannels, classes)];
+        Layers = [.. layers, .. classifier];
         _features = nn.Sequential(layers);
-        _classifier = nn.Sequential(nn.AdaptiveAvgPool2d([1, 1]), nn.Flatten(), nn.Linear(inChannels, classes));
+        _classifier = nn.Sequential(classifier);
         RegisterComponents();
     }
+
+    public IReadOnlyList<nn.Module<Tensor, Tensor>> Layers { get; }
 
     public override Tensor forward(Tensor input) => _classifier.forward(_features.forward(input));
 

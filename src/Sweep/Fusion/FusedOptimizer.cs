@@ -1,0 +1,141 @@
+using Sweep.Configuration;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Sweep.Fusion;
+
+/// <summary>
+/// Adam, AdamW or SGD (momentum, Nesterov) over a fused network, with each model's own learning
+/// rate, momentum and weight decay as a (K, 1) tensor applied to its slice. Every parameter is
+/// viewed as (K, rest): slice k of every fused parameter is a contiguous block along dimension 0.
+/// The update rules are the standard ones, in the same order of operations as TorchSharp's, so a
+/// slice follows the run it stands for within float rounding.
+/// </summary>
+internal sealed class FusedOptimizer : IDisposable
+{
+    private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
+
+    private readonly string _kind;
+    private readonly List<(Parameter Param, Tensor First, Tensor Second)> _state = [];
+    private readonly Tensor _weightDecay;
+    private readonly Tensor _momentum;
+    private readonly bool _nesterov;
+    private readonly int _count;
+    private Tensor _lr;
+    private long _step;
+
+    public FusedOptimizer(IEnumerable<Parameter> parameters, IReadOnlyList<RunConfig> runs, Device device)
+    {
+        _kind = runs[0].Optimizer;
+        _nesterov = runs[0].Nesterov;
+        _count = runs.Count;
+        _lr = Column(runs.Select(r => r.Lr), device);
+        _weightDecay = Column(runs.Select(r => r.WeightDecay), device);
+        _momentum = Column(runs.Select(r => r.Momentum), device);
+        foreach (Parameter p in parameters)
+        {
+            _state.Add((p, zeros_like(p).view(_count, -1), zeros_like(p).view(_count, -1)));
+        }
+    }
+
+    /// <summary>Sets each slice's learning rate for the coming steps (0 freezes a slice).</summary>
+    public void SetLearningRates(IReadOnlyList<double> rates)
+    {
+        Tensor old = _lr;
+        _lr = Column(rates, old.device);
+        old.Dispose();
+    }
+
+    public void ZeroGrad()
+    {
+        foreach (var (p, _, _) in _state)
+        {
+            p.grad?.zero_();
+        }
+    }
+
+    public void Step()
+    {
+        using var noGrad = no_grad();
+        _step++;
+        foreach (var (param, first, second) in _state)
+        {
+            if (param.grad is not { } gradient)
+            {
+                continue;
+            }
+            using var scope = NewDisposeScope();
+            Tensor p = param.detach().view(_count, -1);
+            Tensor g = gradient.view(_count, -1);
+            switch (_kind)
+            {
+                case "sgd":
+                    g = g.add(p.mul(_weightDecay));
+                    // The first step takes the gradient itself, as torch does; afterwards buf = momentum·buf + g.
+                    if (_step == 1)
+                    {
+                        first.copy_(g);
+                    }
+                    else
+                    {
+                        first.mul_(_momentum).add_(g);
+                    }
+                    Tensor direction = _nesterov ? g.add(first.mul(_momentum)) : first;
+                    p.sub_(direction.mul(_lr));
+                    break;
+                default:
+                    if (_kind == "adamw")
+                    {
+                        p.mul_(_lr.mul(_weightDecay).neg_().add_(1));
+                    }
+                    else
+                    {
+                        g = g.add(p.mul(_weightDecay));
+                    }
+                    double correction1 = 1 - Math.Pow(Beta1, _step), correction2 = 1 - Math.Pow(Beta2, _step);
+                    first.mul_(Beta1).add_(g, alpha: 1 - Beta1);
+                    second.mul_(Beta2).addcmul_(g, g, value: 1 - Beta2);
+                    Tensor denominator = second.sqrt().div_(Math.Sqrt(correction2)).add_(Epsilon);
+                    p.sub_(first.div(denominator).mul_(_lr.div(correction1)));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The optimizer state, for checkpoints: step, then each parameter's two moment tensors.</summary>
+    public void Save(BinaryWriter writer)
+    {
+        writer.Write(_step);
+        foreach (var (_, first, second) in _state)
+        {
+            first.Save(writer);
+            second.Save(writer);
+        }
+    }
+
+    public void Load(BinaryReader reader)
+    {
+        _step = reader.ReadInt64();
+        foreach (var (_, first, second) in _state)
+        {
+            TensorExtensionMethods.Load(first, reader);
+            TensorExtensionMethods.Load(second, reader);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var (_, first, second) in _state)
+        {
+            first.Dispose();
+            second.Dispose();
+        }
+        _lr.Dispose();
+        _weightDecay.Dispose();
+        _momentum.Dispose();
+    }
+
+    private static Tensor Column(IEnumerable<double> values, Device device) =>
+        tensor(values.Select(v => (float)v).ToArray(), device: device).view(-1, 1);
+}
