@@ -19,6 +19,10 @@ internal sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Se
         [Description("Where the data sets are (overrides data_dir in the file; relative to the current folder).")]
         public string? DataDir { get; init; }
 
+        [CommandOption("--fuse")]
+        [Description("Show how runs would be packed for fused training.")]
+        public bool Fuse { get; init; }
+
         [CommandOption("--db <PATH>")]
         [Description("Results database to compare with (read only).")]
         [DefaultValue("results/results.db")]
@@ -27,7 +31,8 @@ internal sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Se
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        Show(console, SweepPreview.Build(SweepFileParser.Load(settings.File, settings.DataDir), settings.Database), settings.Database);
+        SweepPlan plan = SweepFileParser.Load(settings.File, settings.DataDir);
+        Show(console, SweepPreview.Build(settings.Fuse ? plan with { Fuse = true } : plan, settings.Database), settings.Database);
         return ExitCodes.Success;
     }
 
@@ -72,6 +77,17 @@ internal sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Se
             { } t when preview.UnestimatedRuns > 0 => $"at least {RunLabel.Duration(t)} ({preview.UnestimatedRuns} runs without an estimate)",
             { } t => $"about {RunLabel.Duration(t)}, from earlier epochs in the database",
         };
+        if (preview.Plan.Fuse)
+        {
+            var open = preview.Rows.Where(r => r.Status is not ("completed" or "diverged")).Select(r => r.Run).ToList();
+            var items = Fusion.FusionPlanner.Plan(open, preview.Plan.FuseMax);
+            var packs = items.Where(i => i.IsPack).ToList();
+            console.WriteLine($"fuse: {packs.Count} fused packs ({string.Join(", ", packs.Select(p => p.Runs.Count))} runs), {items.Count(i => !i.IsPack)} runs alone.");
+            foreach (var reason in items.Where(i => i.NotFusedBecause != null).GroupBy(i => i.NotFusedBecause))
+            {
+                console.WriteLine($"  {reason.Count()} runs alone: {reason.Key}.");
+            }
+        }
         console.WriteLine($"sweep '{preview.Plan.Name}': {preview.Rows.Count} runs, {preview.Finished} already finished in {database}, {left} to train; time left: {estimate}.");
     }
 }

@@ -30,6 +30,10 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
         [Description("Train N runs at once on the one device, sharing its CPU threads (default: 'parallel' in the file, else 1).")]
         public int? Parallel { get; init; }
 
+        [CommandOption("--fuse")]
+        [Description("Train runs that differ only in optimizer settings or seed as one fused network (also 'fuse: true' in the file).")]
+        public bool Fuse { get; init; }
+
         [CommandOption("--shard <I/N>")]
         [Description("Train only shard I of N (0-based), into results/shards/results-I-of-N.db unless --db is given; 'auto' reads the Slurm array task.")]
         public string? Shard { get; init; }
@@ -51,6 +55,10 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         SweepPlan plan = SweepFileParser.Load(settings.File, settings.DataDir);
+        if (settings.Fuse)
+        {
+            plan = plan with { Fuse = true };
+        }
         string database = settings.Database ?? "results/results.db";
         if (settings.Shard is { } shardText)
         {
@@ -101,7 +109,7 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
     {
         if (!console.Profile.Capabilities.Interactive)
         {
-            return new SweepRunner(new PlainProgress(new AnsiConsoleWriter(console)), parallel).Run(plan, database, cancel);
+            return new SweepRunner(new PlainProgress(new AnsiConsoleWriter(console)), parallel, plan.Fuse, plan.FuseMax).Run(plan, database, cancel);
         }
         return console.Progress()
             .AutoClear(true)
@@ -109,7 +117,7 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
             .Start(context =>
             {
                 ProgressTask task = context.AddTask("starting", maxValue: 1000);
-                return new SweepRunner(new LiveProgress(console, task), parallel).Run(plan, database, cancel);
+                return new SweepRunner(new LiveProgress(console, task), parallel, plan.Fuse, plan.FuseMax).Run(plan, database, cancel);
             });
     }
 }

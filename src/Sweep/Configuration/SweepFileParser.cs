@@ -32,6 +32,8 @@ internal static class SweepFileParser
         string name = Path.GetFileNameWithoutExtension(path);
         int repeats = 1;
         int parallel = 1;
+        bool fuse = false;
+        int fuseMax = 0;
 
         foreach (SweepEntry entry in entries)
         {
@@ -43,6 +45,13 @@ internal static class SweepFileParser
                     {
                         throw SweepErrors.At(entry.File, entry.Value, "'name' is empty; give the sweep a short name such as lr-batch");
                     }
+                    break;
+                case EntryKind.Meta when entry.Key == "fuse":
+                    fuse = (bool)SettingValueReader.Read(new SettingSpec("fuse", SettingKind.Flag, false, false, _ => null, "true or false"),
+                        SettingValueReader.Scalar(entry.Value, entry.File, "fuse"), entry.File)!;
+                    break;
+                case EntryKind.Meta when entry.Key == "fuse_max":
+                    fuseMax = ReadCount(entry, 256);
                     break;
                 case EntryKind.Meta when entry.Key == "parallel":
                     parallel = ReadCount(entry, MaxParallel);
@@ -98,7 +107,7 @@ internal static class SweepFileParser
             axes.Add(new GridAxis("seed", runs.Select(r => (object)r.Config.Seed).Distinct().ToList()));
         }
         string source = files.Count == 1 ? text : text + string.Concat(files.Skip(1).Select(f => $"\n# --- extends {f}\n{File.ReadAllText(f)}"));
-        return new SweepPlan(name, Path.GetFullPath(path), source, axes, runs, parallel);
+        return new SweepPlan(name, Path.GetFullPath(path), source, axes, runs, parallel, fuse, fuseMax);
     }
 
     /// <summary>Repeats run every configuration with seeds seed, seed+1, … seed+N-1.</summary>

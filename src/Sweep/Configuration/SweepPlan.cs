@@ -10,7 +10,9 @@ internal sealed record SweepPlan(
     string SourceText,
     IReadOnlyList<GridAxis> Axes,
     IReadOnlyList<PlannedRun> Runs,
-    int Parallel = 1)
+    int Parallel = 1,
+    bool Fuse = false,
+    int FuseMax = 0)
 {
     /// <summary>Names of the settings that vary across runs, in axis order.</summary>
     public IReadOnlyList<string> VaryingSettings => Axes.SelectMany(a => a.Settings).Distinct().ToList();

@@ -23,6 +23,8 @@ internal interface ISweepProgress
 
     void Warning(string message);
 
+    void Info(string message);
+
     void Batch(RunTicket run, int epoch, int batch, int batches, double overallFraction, TimeSpan? remaining);
 
     void EpochFinished(RunTicket run, EpochMetrics metrics, TimeSpan? remaining);

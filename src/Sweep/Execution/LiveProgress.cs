@@ -22,6 +22,8 @@ internal sealed class LiveProgress(IAnsiConsole console, ProgressTask task) : IS
 
     public void Warning(string message) => _lines.Warning(message);
 
+    public void Info(string message) => _lines.Info(message);
+
     public void Batch(RunTicket run, int epoch, int batch, int batches, double overallFraction, TimeSpan? remaining)
     {
         task.Value = overallFraction * task.MaxValue;

@@ -18,6 +18,8 @@ internal sealed class PlainProgress(TextWriter output) : ISweepProgress
 
     public void Warning(string message) => output.WriteLine($"warning: {message}");
 
+    public void Info(string message) => output.WriteLine(message);
+
     public void Batch(RunTicket run, int epoch, int batch, int batches, double overallFraction, TimeSpan? remaining)
     {
         // Plain output reports epochs, not batches, to keep logs short.

@@ -14,7 +14,7 @@ internal sealed record SweepOutcome(int Planned, int Skipped, int Completed, int
 /// checkpointing it beside the database. A run that fails is recorded and the sweep goes on; an
 /// interrupted or killed run continues from its last checkpoint the next time.
 /// </summary>
-internal sealed class SweepRunner(ISweepProgress progress, int parallel = 1)
+internal sealed partial class SweepRunner(ISweepProgress progress, int parallel = 1, bool fuse = false, int fuseMax = 0)
 {
     private static readonly HashSet<string> FinishedStatuses = ["completed", "diverged"];
     private readonly ISweepProgress _progress = new SynchronizedProgress(progress);
@@ -49,13 +49,19 @@ internal sealed class SweepRunner(ISweepProgress progress, int parallel = 1)
             Path.Combine(folder, "models"), plan, datasets,
             new WorkClock(toTrain.Sum(r => (long)r.Config.Epochs * datasets[DataKey(r.Config)].Train.Count)));
 
-        var results = new RunEnd[toTrain.Count];
+        var tickets = toTrain.Select((run, i) => new RunTicket(i + 1, toTrain.Count, run, RunLabel.Of(run, plan.VaryingSettings)))
+            .ToDictionary(t => t.Run.RunId);
+        IReadOnlyList<Fusion.WorkItem> items = fuse ? Fusion.FusionPlanner.Plan(toTrain, fuseMax) : toTrain.Select(r => new Fusion.WorkItem([r])).ToList();
+        var ends = new List<RunEnd>[items.Count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallel) };
-        Parallel.For(0, toTrain.Count, options, i =>
+        Parallel.For(0, items.Count, options, i =>
         {
-            var ticket = new RunTicket(i + 1, toTrain.Count, toTrain[i], RunLabel.Of(toTrain[i], plan.VaryingSettings));
-            results[i] = cancel.IsCancellationRequested ? new RunEnd(ticket.Run, "skipped", null) : TrainOne(ticket, context, cancel);
+            var group = items[i].Runs.Select(r => tickets[r.RunId]).ToList();
+            ends[i] = cancel.IsCancellationRequested ? group.Select(t => new RunEnd(t.Run, "skipped", null)).ToList()
+                : items[i].IsPack ? TrainPack(group, context, cancel)
+                : [TrainOne(group[0], context, cancel)];
         });
+        var results = ends.SelectMany(e => e).ToList();
 
         bool interrupted = results.Any(r => r.Status is "interrupted" or "skipped");
         if (!interrupted)
@@ -76,6 +82,7 @@ internal sealed class SweepRunner(ISweepProgress progress, int parallel = 1)
         PrepareCheckpoint(run, context);
         int threads = ThreadsPerRun(run.Config);
         context.Repository.BeginRun(context.SweepId, context.EnvironmentId, run, DeviceName(run.Config), threads);
+        context.Repository.RecordTraining(run.RunId, null, run.Config.Seed);
         var observer = new RunObserver(context, _progress, ticket, data.Train.Count);
         string? modelPath = run.Config.SaveModel ? Path.Combine(context.ModelFolder, run.RunId + ".pt") : null;
         var trainerOptions = new TrainerOptions(threads, context.Checkpoints, run.RunId, modelPath);

@@ -28,6 +28,11 @@ internal sealed class SynchronizedProgress(ISweepProgress inner) : ISweepProgres
         lock (_gate) inner.Warning(message);
     }
 
+    public void Info(string message)
+    {
+        lock (_gate) inner.Info(message);
+    }
+
     public void Batch(RunTicket run, int epoch, int batch, int batches, double overallFraction, TimeSpan? remaining)
     {
         lock (_gate) inner.Batch(run, epoch, batch, batches, overallFraction, remaining);

@@ -76,6 +76,10 @@ internal sealed class RunRepository(SqliteConnection connection)
         return 0;
     });
 
+    /// <summary>Records which fused pack trained a run and which data seed it saw (null pack: alone).</summary>
+    public void RecordTraining(string runId, string? fusedPack, long dataSeed) => Write(tx => connection.Execute(
+        "UPDATE runs SET fused_pack = @fusedPack, data_seed = @dataSeed WHERE run_id = @runId;", new { runId, fusedPack, dataSeed }, tx));
+
     /// <summary>
     /// Keeps the epochs a resumed run already has (up to its checkpoint) and drops any later ones,
     /// which a crash may have committed after the last checkpoint. 0 starts the run over.
