@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Fused against unfused training on this machine: sweep throughput (images per second summed over
+# the runs) for small-cnn and seed-cnn at batch 16, 64 and 256 with K = 3 and K = 9 learning rates.
+# Prints a Markdown table. Needs Debian's python3 (sqlite3, numpy) for the data and the numbers.
+#   bash benchmarks/fused.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=/usr/bin/python3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+$PY - "$work" <<'PY'
+import os, sys, numpy as np
+root = os.path.join(sys.argv[1], "cifar-10-batches-bin"); os.makedirs(root)
+rng = np.random.default_rng(0)
+for name, n in [("data_batch_1", 256)] + [(f"data_batch_{i}", 10) for i in range(2, 6)] + [("test_batch", 100)]:
+    labels = (np.arange(n) % 10).astype(np.uint8).reshape(-1, 1)
+    np.concatenate([labels, rng.integers(0, 256, (n, 3072), dtype=np.uint8)], axis=1).tofile(os.path.join(root, name + ".bin"))
+PY
+dotnet build -c Release src/Sweep -v q -nologo >/dev/null
+sweep="dotnet src/Sweep/bin/Release/net10.0/sweep.dll"
+for model in small-cnn seed-cnn; do
+  for k in 3 9; do
+    for bs in 16 64 256; do
+      if [ $model = small-cnn ]; then data="dataset: fashion-mnist-mini
+train_size: 3000"; else data="dataset: cifar10
+data_dir: $work
+train_size: 256"; fi
+      cat > "$work/s.yaml" <<YAML
+name: fused-$model-$k-$bs
+$data
+test_size: 100
+model: $model
+epochs: 3
+threads: 2
+grid:
+  lr: {logspace: [1e-4, 1e-2, $k]}
+  batch_size: [$bs]
+YAML
+      # One database per cell: cells share run ids (K = 3's learning rates are among K = 9's), and a
+      # finished run is never trained again, so a shared database would mix packs of different sizes.
+      $sweep sweep "$work/s.yaml" --fuse --db "$work/fused-$model-$k-$bs.db" --no-report >/dev/null
+      $sweep sweep "$work/s.yaml" --db "$work/alone-$model-$k-$bs.db" --no-report >/dev/null
+      echo "$model $k $bs" >> "$work/cells.txt"
+    done
+  done
+done
+$PY - "$work" <<'PY'
+import sqlite3, statistics, sys
+work = sys.argv[1]
+def runs(db, name):
+    c = sqlite3.connect(f"{work}/{db}")
+    q = """SELECT r.run_id, e.images_per_second FROM epochs e JOIN runs r USING (run_id)
+           JOIN sweep_runs sr ON sr.run_id = r.run_id JOIN sweeps s ON s.sweep_id = sr.sweep_id
+           WHERE s.name = ? AND e.epoch > 1"""
+    per = {}
+    for run, ips in c.execute(q, (name,)):
+        per.setdefault(run, []).append(ips)
+    return {r: statistics.median(v) for r, v in per.items()}
+print("| model | K | batch | unfused img/s (sum over runs) | fused img/s (sum over runs) | fused / unfused |")
+print("|---|---|---|---|---|---|")
+for line in open(f"{work}/cells.txt"):
+    model, k, bs = line.split()
+    name = f"fused-{model}-{k}-{bs}"
+    fused = runs(f"fused-{model}-{k}-{bs}.db", name)
+    alone = runs(f"alone-{model}-{k}-{bs}.db", name)
+    # A pack trains its K runs at once: each run's rate is the pack's. Unfused runs go one after another.
+    f = sum(fused.values())
+    u = len(alone) / sum(1 / v for v in alone.values())
+    print(f"| {model} | {k} | {bs} | {u:,.0f} | {f:,.0f} | {f / u:.2f} |")
+PY
