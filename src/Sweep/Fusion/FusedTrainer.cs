@@ -106,13 +106,7 @@ internal sealed class FusedTrainer
             int start = batch * config.BatchSize;
             int size = Math.Min(config.BatchSize, images.TrainCount - start);
             Tensor index = order.narrow(0, start, size);
-            Tensor x = images.TrainBatch(index);
-            if (config.Augment)
-            {
-                x = BatchAugmenter.Apply(x, generator);
-            }
-            x = images.Normalise(x);
-            Tensor y = images.TrainLabels.index_select(0, index);
+            var (x, y) = images.TrainBatch(index, config.Augment, generator);
 
             Tensor logits = network.forward(x);
             long classes = logits.shape[2];
