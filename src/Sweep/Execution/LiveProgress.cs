@@ -12,6 +12,7 @@ namespace Sweep.Execution;
 internal sealed class LiveProgress(IAnsiConsole console, ProgressTask task) : ISweepProgress
 {
     private readonly PlainProgress _lines = new(new AnsiConsoleWriter(console));
+    private long _lastUpdate;
 
     public void SweepStarting(SweepPlan plan, int toTrain, int alreadyDone, string databasePath) =>
         _lines.SweepStarting(plan, toTrain, alreadyDone, databasePath);
@@ -26,6 +27,13 @@ internal sealed class LiveProgress(IAnsiConsole console, ProgressTask task) : IS
 
     public void Batch(RunTicket run, int epoch, int batch, int batches, double overallFraction, TimeSpan? remaining)
     {
+        // Called for every training step: redraw at most ten times a second.
+        long now = Environment.TickCount64;
+        if (now - _lastUpdate < 100 && batch != batches)
+        {
+            return;
+        }
+        _lastUpdate = now;
         task.Value = overallFraction * task.MaxValue;
         task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"run {run.Index}/{run.Count} {run.Label} · epoch {epoch}/{run.Run.Config.Epochs} · batch {batch}/{batches} · about {RunLabel.Duration(remaining)} left"));
