@@ -42,12 +42,13 @@ internal sealed record ReportData(string SweepName, IReadOnlyList<RunRow> Runs, 
         .Select(p => (p.Key, p.Item2!.Value))
         .ToList();
 
-    /// <summary>"Fashion-MNIST mini, small-cnn" or a note that the runs are mixed.</summary>
+    /// <summary>"Fashion-MNIST mini (6,000 / 1,000 images), small-cnn, adam"; several values are joined with '/'.</summary>
     public string Subject
     {
         get
         {
-            var datasets = Runs.Select(r => r.Dataset).Distinct().ToList();
+            var datasets = Runs.Select(r => r.Dataset).Distinct()
+                .Select(d => Data.DatasetCatalog.Names.Contains(d) ? Data.DatasetCatalog.Describe(d).Title : d).ToList();
             var models = Runs.Select(r => r.Model).Distinct().ToList();
             var optimizers = Runs.Select(r => r.Optimizer).Distinct().ToList();
             return $"{string.Join("/", datasets)}, {string.Join("/", models)}, {string.Join("/", optimizers)}";
