@@ -20,7 +20,7 @@ internal sealed class FusedNetwork : nn.Module<Tensor, Tensor>
     public FusedNetwork(IReadOnlyList<nn.Module<Tensor, Tensor>> models) : base(nameof(FusedNetwork))
     {
         Count = models.Count;
-        var chains = models.Select(m => (m as ILayeredModel)?.Layers
+        var chains = models.Select(m => (m as LayerChain)?.Layers
             ?? throw new NotSupportedException($"{m.GetType().Name} is not a chain of layers and cannot be fused")).ToList();
         var fused = new List<nn.Module<Tensor, Tensor>>();
         bool shared = true; // the input is one tensor for all models until the first convolution

@@ -1,5 +1,3 @@
-using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Sweep.Training;
@@ -10,35 +8,25 @@ namespace Sweep.Training;
 /// 9,457,962 parameters on 3×32×32 input. The blog also applied a ReLU to the logits, which
 /// clips them at zero; <c>finalRelu</c> reproduces that, off by default.
 /// </summary>
-internal sealed class SeedCnn : nn.Module<Tensor, Tensor>, ILayeredModel
+internal sealed class SeedCnn(int channels, int height, int width, int classes, bool finalRelu)
+    : LayerChain(nameof(SeedCnn), Build(channels, height, width, classes, finalRelu))
 {
-    private readonly Sequential _features;
-    private readonly Sequential _classifier;
-
-    public SeedCnn(int channels, int height, int width, int classes, bool finalRelu) : base(nameof(SeedCnn))
+    private static List<nn.Module<Tensor, Tensor>> Build(int channels, int height, int width, int classes, bool finalRelu)
     {
-        nn.Module<Tensor, Tensor>[] features = [.. Block(channels, 16, 32), .. Block(32, 64, 128), .. Block(128, 128, 256)];
-        _features = nn.Sequential(features);
-        int flat = 256 * (height / 8) * (width / 8);
-        var layers = new List<nn.Module<Tensor, Tensor>>
-        {
+        List<nn.Module<Tensor, Tensor>> layers =
+        [
+            .. Block(channels, 16, 32), .. Block(32, 64, 128), .. Block(128, 128, 256),
             nn.Flatten(),
-            nn.Linear(flat, 2048), nn.ReLU(),
+            nn.Linear(256 * (height / 8) * (width / 8), 2048), nn.ReLU(),
             nn.Linear(2048, 256), nn.ReLU(),
             nn.Linear(256, classes),
-        };
+        ];
         if (finalRelu)
         {
             layers.Add(nn.ReLU());
         }
-        _classifier = nn.Sequential(layers);
-        Layers = [.. features, .. layers];
-        RegisterComponents();
+        return layers;
     }
-
-    public IReadOnlyList<nn.Module<Tensor, Tensor>> Layers { get; }
-
-    public override Tensor forward(Tensor input) => _classifier.forward(_features.forward(input));
 
     private static nn.Module<Tensor, Tensor>[] Block(int input, int hidden, int output) =>
     [
@@ -46,14 +34,4 @@ internal sealed class SeedCnn : nn.Module<Tensor, Tensor>, ILayeredModel
         nn.Conv2d(hidden, output, 3, padding: 1), nn.ReLU(),
         nn.MaxPool2d(2),
     ];
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _features.Dispose();
-            _classifier.Dispose();
-        }
-        base.Dispose(disposing);
-    }
 }

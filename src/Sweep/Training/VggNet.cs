@@ -1,5 +1,3 @@
-using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Sweep.Training;
@@ -10,7 +8,8 @@ namespace Sweep.Training;
 /// only while the feature map is at least 2 pixels, then global average pooling and one linear
 /// classifier, so it fits 28×28 and 32×32 inputs alike.
 /// </summary>
-internal sealed class VggNet : nn.Module<Tensor, Tensor>, ILayeredModel
+internal sealed class VggNet(int channels, int height, int width, int classes, string depth, int baseWidth)
+    : LayerChain(nameof(VggNet), Build(channels, height, width, classes, depth, baseWidth))
 {
     public static IReadOnlyList<string> Depths { get; } = ["11", "13", "16", "19"];
 
@@ -23,10 +22,7 @@ internal sealed class VggNet : nn.Module<Tensor, Tensor>, ILayeredModel
         ["19"] = [2, 2, 4, 4, 4],
     };
 
-    private readonly Sequential _features;
-    private readonly Sequential _classifier;
-
-    public VggNet(int channels, int height, int width, int classes, string depth, int baseWidth) : base(nameof(VggNet))
+    private static List<nn.Module<Tensor, Tensor>> Build(int channels, int height, int width, int classes, string depth, int baseWidth)
     {
         var layers = new List<nn.Module<Tensor, Tensor>>();
         int inChannels = channels, size = Math.Min(height, width), outChannels = baseWidth;
@@ -46,24 +42,7 @@ internal sealed class VggNet : nn.Module<Tensor, Tensor>, ILayeredModel
             }
             outChannels = Math.Min(outChannels * 2, baseWidth * 8);
         }
-        nn.Module<Tensor, Tensor>[] classifier = [nn.AdaptiveAvgPool2d([1, 1]), nn.Flatten(), nn.Linear(inChannels, classes)];
-        Layers = [.. layers, .. classifier];
-        _features = nn.Sequential(layers);
-        _classifier = nn.Sequential(classifier);
-        RegisterComponents();
-    }
-
-    public IReadOnlyList<nn.Module<Tensor, Tensor>> Layers { get; }
-
-    public override Tensor forward(Tensor input) => _classifier.forward(_features.forward(input));
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _features.Dispose();
-            _classifier.Dispose();
-        }
-        base.Dispose(disposing);
+        layers.AddRange([nn.AdaptiveAvgPool2d([1, 1]), nn.Flatten(), nn.Linear(inChannels, classes)]);
+        return layers;
     }
 }
