@@ -97,17 +97,8 @@ internal sealed class FusedTrainer
         using Tensor lossSum = zeros(k, dtype: float64, device: images.Device);
         using Tensor lastLoss = zeros(k, dtype: float32, device: images.Device);
         using Tensor trained = tensor(Enumerable.Range(0, k).Where(i => active[i]).Select(i => (long)i).ToArray(), device: images.Device);
-        using Tensor order = randperm(images.TrainCount, dtype: int64, device: images.Device, generator: generator);
-        int batches = (images.TrainCount + config.BatchSize - 1) / config.BatchSize;
-        for (int batch = 0; batch < batches; batch++)
+        foreach (var (batch, batches, size, x, y) in images.Batches(config.BatchSize, config.Augment, generator, cancel))
         {
-            cancel.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            int start = batch * config.BatchSize;
-            int size = Math.Min(config.BatchSize, images.TrainCount - start);
-            Tensor index = order.narrow(0, start, size);
-            var (x, y) = images.TrainBatch(index, config.Augment, generator);
-
             Tensor logits = network.forward(x);
             long classes = logits.shape[2];
             Tensor perSlice = nn.functional.cross_entropy(logits.reshape(k * size, classes), y.repeat(k), reduction: nn.Reduction.None)
@@ -125,7 +116,7 @@ internal sealed class FusedTrainer
             {
                 if (active[i])
                 {
-                    observers[i].OnBatch(epoch, batch + 1, batches);
+                    observers[i].OnBatch(epoch, batch, batches);
                 }
             }
         }

@@ -3,6 +3,9 @@ using static TorchSharp.torch;
 
 namespace Sweep.Training;
 
+/// <summary>One training batch: its number (1-based) of the epoch's count, its size, images and labels.</summary>
+internal readonly record struct TrainingBatch(int Number, int Count, int Size, Tensor X, Tensor Y);
+
 /// <summary>
 /// A data set held on the run's device as uint8 images and int64 labels, with its normalisation
 /// constants; batches are cut from it by index, never copied image by image.
@@ -34,17 +37,29 @@ internal sealed class ImageTensors : IDisposable
     public int TestCount => (int)TestLabels.shape[0];
 
     /// <summary>
-    /// A training batch: the images at <paramref name="index"/>, augmented as bytes when asked
-    /// (a quarter of the memory traffic of floats), then normalised; and their labels.
+    /// One epoch of training batches in the order the generator shuffles them: the images
+    /// augmented as bytes when asked (a quarter of the memory traffic of floats), then normalised,
+    /// with their labels. Each batch lives in its own dispose scope, which ends when the caller
+    /// moves on to the next one, so tensors the caller makes from it are freed with it.
     /// </summary>
-    public (Tensor X, Tensor Y) TrainBatch(Tensor index, bool augment, Generator generator)
+    public IEnumerable<TrainingBatch> Batches(int batchSize, bool augment, Generator generator, CancellationToken cancel)
     {
-        Tensor x = TrainImages.index_select(0, index);
-        if (augment)
+        using Tensor order = randperm(TrainCount, dtype: int64, device: Device, generator: generator);
+        int count = (TrainCount + batchSize - 1) / batchSize;
+        for (int batch = 0; batch < count; batch++)
         {
-            x = BatchAugmenter.Apply(x, generator);
+            cancel.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            int start = batch * batchSize;
+            int size = Math.Min(batchSize, TrainCount - start);
+            Tensor index = order.narrow(0, start, size);
+            Tensor x = TrainImages.index_select(0, index);
+            if (augment)
+            {
+                x = BatchAugmenter.Apply(x, generator);
+            }
+            yield return new TrainingBatch(batch + 1, count, size, Normalise(x), TrainLabels.index_select(0, index));
         }
-        return (Normalise(x), TrainLabels.index_select(0, index));
     }
 
     /// <summary>Bytes to normalised floats: (x / 255 − mean) / std per channel.</summary>

@@ -118,17 +118,8 @@ internal sealed class Trainer
         var clock = Stopwatch.StartNew();
         using Tensor lossSum = zeros(1, dtype: float64, device: images.Device);
         using Tensor lastLoss = zeros(1, dtype: float32, device: images.Device);
-        using Tensor order = randperm(images.TrainCount, dtype: int64, device: images.Device, generator: generator);
-        int batches = (images.TrainCount + config.BatchSize - 1) / config.BatchSize;
-        for (int batch = 0; batch < batches; batch++)
+        foreach (var (batch, batches, size, x, y) in images.Batches(config.BatchSize, config.Augment, generator, cancel))
         {
-            cancel.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            int start = batch * config.BatchSize;
-            int size = Math.Min(config.BatchSize, images.TrainCount - start);
-            Tensor index = order.narrow(0, start, size);
-            var (x, y) = images.TrainBatch(index, config.Augment, generator);
-
             Tensor loss = nn.functional.cross_entropy(model.forward(x), y);
             optimizer.zero_grad();
             loss.backward();
@@ -138,7 +129,7 @@ internal sealed class Trainer
             Tensor detached = loss.detach();
             lossSum.add_(detached * size);
             lastLoss.copy_(detached.view(1));
-            observer.OnBatch(epoch, batch + 1, batches);
+            observer.OnBatch(epoch, batch, batches);
         }
         double seconds = clock.Elapsed.TotalSeconds;
         return (lossSum.item<double>() / images.TrainCount, lastLoss.item<float>(), seconds);
