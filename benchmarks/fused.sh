@@ -8,14 +8,7 @@ cd "$(dirname "$0")/.."
 PY=/usr/bin/python3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-$PY - "$work" <<'PY'
-import os, sys, numpy as np
-root = os.path.join(sys.argv[1], "cifar-10-batches-bin"); os.makedirs(root)
-rng = np.random.default_rng(0)
-for name, n in [("data_batch_1", 256)] + [(f"data_batch_{i}", 10) for i in range(2, 6)] + [("test_batch", 100)]:
-    labels = (np.arange(n) % 10).astype(np.uint8).reshape(-1, 1)
-    np.concatenate([labels, rng.integers(0, 256, (n, 3072), dtype=np.uint8)], axis=1).tofile(os.path.join(root, name + ".bin"))
-PY
+$PY benchmarks/make_cifar_like.py "$work" 256
 dotnet build -c Release src/Sweep -v q -nologo >/dev/null
 sweep="dotnet src/Sweep/bin/Release/net10.0/sweep.dll"
 for model in small-cnn seed-cnn; do

@@ -21,15 +21,7 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# CIFAR-10-shaped data in the official binary layout (random pixels: speed does not depend on content).
-$PY - "$work" <<'PY'
-import os, sys, numpy as np
-root = os.path.join(sys.argv[1], "cifar-10-batches-bin"); os.makedirs(root)
-rng = np.random.default_rng(0)
-for name, n in [("data_batch_1", 512)] + [(f"data_batch_{i}", 10) for i in range(2, 6)] + [("test_batch", 100)]:
-    labels = (np.arange(n) % 10).astype(np.uint8).reshape(-1, 1)
-    np.concatenate([labels, rng.integers(0, 256, (n, 3072), dtype=np.uint8)], axis=1).tofile(os.path.join(root, name + ".bin"))
-PY
+$PY benchmarks/make_cifar_like.py "$work" 512
 
 dotnet build -c Release src/Sweep -v q -nologo >/dev/null
 cat > "$work/seed.yaml" <<YAML
@@ -65,14 +57,17 @@ for f in seed small; do
 done
 
 fm=/usr/share/datasets/fashion-mnist
+# peer MODE MODEL DATA COUNT BATCH: one PyTorch cell. Older OpenBLAS safety settings slow a current
+# BLAS, so they are unset for the peer only.
+peer() {
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$THREADS $PY benchmarks/pytorch_loop.py --mode "$1" --model "$2" \
+    --data "$3" --count "$4" --batch-size "$5" --epochs $EPOCHS --threads $THREADS >> "$work/pytorch.jsonl"
+}
 for mode in blog tensors; do
   for bs in 16 64 256; do
     echo "PyTorch $mode: batch $bs"
-    # Older OpenBLAS safety settings slow a current BLAS; unset them for the peer only.
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$THREADS $PY benchmarks/pytorch_loop.py --mode $mode --model seed-cnn \
-      --data "$work/cifar-10-batches-bin/data_batch_1.bin" --count 512 --batch-size $bs --epochs $EPOCHS --threads $THREADS >> "$work/pytorch.jsonl"
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=$THREADS $PY benchmarks/pytorch_loop.py --mode $mode --model small-cnn \
-      --data "$fm/train-images-idx3-ubyte.gz,$fm/train-labels-idx1-ubyte.gz" --count 6000 --batch-size $bs --epochs $EPOCHS --threads $THREADS >> "$work/pytorch.jsonl"
+    peer $mode seed-cnn "$work/cifar-10-batches-bin/data_batch_1.bin" 512 $bs
+    peer $mode small-cnn "$fm/train-images-idx3-ubyte.gz,$fm/train-labels-idx1-ubyte.gz" 6000 $bs
   done
 done
 
