@@ -79,13 +79,13 @@ internal sealed partial class SweepRunner(ISweepProgress progress, int parallel 
         DatasetPair data = context.Datasets[DataKey(run.Config)];
         long plannedImages = (long)run.Config.Epochs * data.Train.Count;
         _progress.RunStarting(ticket);
-        PrepareCheckpoint(run, context);
+        int resumeEpoch = ResumableEpoch(run, context);
         int threads = ThreadsPerRun(run.Config);
         context.Repository.BeginRun(context.SweepId, context.EnvironmentId, run, DeviceName(run.Config), threads);
         context.Repository.RecordTraining(run.RunId, null, run.Config.Seed);
         var observer = new RunObserver(context, _progress, ticket, data.Train.Count);
         string? modelPath = run.Config.SaveModel ? Path.Combine(context.ModelFolder, run.RunId + ".pt") : null;
-        var trainerOptions = new TrainerOptions(threads, context.Checkpoints, run.RunId, modelPath);
+        var trainerOptions = new TrainerOptions(threads, context.Checkpoints, run.RunId, modelPath, ResumeEpoch: resumeEpoch);
         try
         {
             RunResult result = new Trainer().Train(run.Config, data, observer, cancel, trainerOptions);
@@ -118,15 +118,16 @@ internal sealed partial class SweepRunner(ISweepProgress progress, int parallel 
     }
 
     /// <summary>
-    /// Drops a checkpoint the trainer must not resume from: unreadable, of another run, or ahead
-    /// of the epochs the database holds (then the epochs are the truth and the run starts over).
+    /// The checkpointed epoch a run can continue after, or 0. A checkpoint it must not resume from
+    /// — unreadable, of another run, or ahead of the epochs the database holds (then the epochs are
+    /// the truth and the run starts over) — is deleted with a warning.
     /// </summary>
-    private void PrepareCheckpoint(PlannedRun run, SweepContext context)
+    private int ResumableEpoch(PlannedRun run, SweepContext context)
     {
         string path = context.Checkpoints.PathFor(run.RunId);
         if (!File.Exists(path))
         {
-            return;
+            return 0;
         }
         int epoch = context.Checkpoints.LatestEpoch(run.RunId, run.Config.Epochs, _progress.Warning);
         var stored = context.Repository.EpochNumbers(run.RunId);
@@ -139,6 +140,7 @@ internal sealed partial class SweepRunner(ISweepProgress progress, int parallel 
         {
             context.Checkpoints.Delete(run.RunId);
         }
+        return epoch;
     }
 
     private int ThreadsPerRun(RunConfig config) => Math.Max(1, TorchDevice.ThreadsFor(config) / Math.Max(1, parallel));

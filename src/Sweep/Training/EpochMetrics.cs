@@ -37,7 +37,9 @@ internal interface ITrainingObserver
 
 /// <summary>How to run the trainer: threads for torch, and where checkpoints go (none in unit tests).</summary>
 /// <param name="DataSeed">Seeds batch order and augmentation; default the run's seed (a fused pack shares its first run's).</param>
-internal sealed record TrainerOptions(int Threads, CheckpointStore? Checkpoints = null, string RunId = "", string? FinalModelPath = null, long? DataSeed = null)
+/// <param name="ResumeEpoch">The checkpointed epoch to continue after (0: start), as the runner checked it against the database.</param>
+internal sealed record TrainerOptions(int Threads, CheckpointStore? Checkpoints = null, string RunId = "", string? FinalModelPath = null,
+    long? DataSeed = null, int ResumeEpoch = 0)
 {
     public static TrainerOptions For(Configuration.RunConfig config) => new(TorchDevice.ThreadsFor(config));
 }

@@ -44,12 +44,8 @@ internal sealed class Trainer
     private static int Resume(RunConfig config, DatasetPair data, Device device, TrainerOptions options, ITrainingObserver observer,
         ref nn.Module<Tensor, Tensor> model, ref optim.Optimizer optimizer)
     {
-        if (options.Checkpoints is not { } store)
-        {
-            return 0;
-        }
-        int epoch = store.LatestEpoch(options.RunId, config.Epochs, observer.OnWarning);
-        if (epoch == 0)
+        int epoch = options.ResumeEpoch;
+        if (options.Checkpoints is not { } store || epoch == 0)
         {
             return 0;
         }
