@@ -16,6 +16,7 @@ namespace Sweep.Fusion;
 internal sealed class FusedNetwork : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential _layers;
+    private readonly IReadOnlyList<nn.Module<Tensor, Tensor>> _chain;
 
     public FusedNetwork(IReadOnlyList<nn.Module<Tensor, Tensor>> models) : base(nameof(FusedNetwork))
     {
@@ -29,6 +30,7 @@ internal sealed class FusedNetwork : nn.Module<Tensor, Tensor>
             var column = chains.Select(c => c[i]).ToList();
             fused.Add(Fuse(column, ref shared));
         }
+        _chain = fused;
         _layers = nn.Sequential(fused);
         RegisterComponents();
     }
@@ -37,7 +39,24 @@ internal sealed class FusedNetwork : nn.Module<Tensor, Tensor>
     public int Count { get; }
 
     /// <summary>The fused layers, in order; parameters of each are laid out slice by slice along dimension 0.</summary>
-    public override Tensor forward(Tensor input) => _layers.forward(input);
+    public override Tensor forward(Tensor input)
+    {
+        // As in LayerChain: channels-last from the first convolution's output on. With K × the
+        // channels this matters even more than for one model: NCHW max-pooling was the slowest
+        // step of a fused small-cnn pack on CPU.
+        Tensor x = input;
+        bool channelsLast = false;
+        foreach (var layer in _chain)
+        {
+            x = layer.forward(x);
+            if (!channelsLast && layer is Conv2d)
+            {
+                x = ChannelsLast.Of(x);
+                channelsLast = true;
+            }
+        }
+        return x;
+    }
 
     private nn.Module<Tensor, Tensor> Fuse(IReadOnlyList<nn.Module<Tensor, Tensor>> column, ref bool shared)
     {
@@ -47,6 +66,10 @@ internal sealed class FusedNetwork : nn.Module<Tensor, Tensor>
         {
             case Conv2d conv:
                 long outChannels = conv.weight!.shape[0], inChannels = conv.weight.shape[1], kernel = conv.weight.shape[2];
+                if (conv.stride.Any(s => s != 1) || (conv.padding?.Any(p => p != kernel / 2) ?? true) || conv.dilation.Any(d => d != 1) || conv.groups != 1)
+                {
+                    throw new NotSupportedException("only stride-1, 'same'-padded, ungrouped convolutions can be fused");
+                }
                 layer = shared
                     ? nn.Conv2d(inChannels, k * outChannels, kernel, padding: kernel / 2)
                     : nn.Conv2d(k * inChannels, k * outChannels, kernel, padding: kernel / 2, groups: k);

@@ -20,7 +20,23 @@ internal abstract class LayerChain : nn.Module<Tensor, Tensor>
 
     public IReadOnlyList<nn.Module<Tensor, Tensor>> Layers { get; }
 
-    public override Tensor forward(Tensor input) => _chain.forward(input);
+    public override Tensor forward(Tensor input)
+    {
+        // The layers run one by one rather than through the Sequential (which only names the
+        // parameters) so the first convolution's output can switch to channels-last.
+        Tensor x = input;
+        bool channelsLast = false;
+        foreach (var layer in Layers)
+        {
+            x = layer.forward(x);
+            if (!channelsLast && layer is Conv2d)
+            {
+                x = ChannelsLast.Of(x);
+                channelsLast = true;
+            }
+        }
+        return x;
+    }
 
     protected override void Dispose(bool disposing)
     {

@@ -11,6 +11,13 @@ public sealed class FusedEquivalenceTests
     /// <summary>Relative tolerance on every per-epoch loss and accuracy: float rounding of grouped vs separate kernels.</summary>
     public const double Tolerance = 1e-4;
 
+    /// <summary>
+    /// Relative tolerance on a final loss after several epochs. A last-bit difference can flip one
+    /// ReLU or max-pool decision, after which the slice follows a slightly different path: in the
+    /// CLI test one run of three ends 1.4e-3 away after 4 epochs (the others within 1e-7).
+    /// </summary>
+    public const double DriftTolerance = 5e-3;
+
     private sealed class Recorder : ITrainingObserver
     {
         public List<EpochMetrics> Epochs { get; } = [];

@@ -1,0 +1,42 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Sweep.Native;
+
+/// <summary>
+/// Keeps freed memory in glibc's heap instead of handing it back to the kernel. Training frees
+/// and re-allocates the same multi-megabyte activations every step; by default glibc serves
+/// blocks that large with fresh mmaps and trims the heap top, so every step pays page faults
+/// on newly zeroed pages. Measured on the 2-core test machine: a small-cnn training step at
+/// batch 16 went from 3.3 to 2.3 ms (README, "Speed").
+/// </summary>
+public static class MallocTuning
+{
+    private const int TrimThreshold = -1;  // M_TRIM_THRESHOLD
+    private const int MmapThreshold = -3;  // M_MMAP_THRESHOLD
+    private const int MaxMmapThreshold = 32 << 20; // glibc refuses more than HEAP_MAX_SIZE / 2 on 64-bit
+    private const int KeepFree = 512 << 20;
+
+    /// <summary>True when glibc accepted both settings.</summary>
+    public static bool IsActive { get; private set; }
+
+    [ModuleInitializer]
+    internal static void ApplyAtStartup()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("SWEEP_DEFAULT_MALLOC") == "1")
+        {
+            return;
+        }
+        try
+        {
+            IsActive = mallopt(MmapThreshold, MaxMmapThreshold) == 1 && mallopt(TrimThreshold, KeepFree) == 1;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc (musl, for one): its allocator keeps its defaults.
+        }
+    }
+
+    [DllImport("libc.so.6")]
+    private static extern int mallopt(int parameter, int value);
+}
