@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Fused against unfused training on this machine: sweep throughput (images per second summed over
 # the runs) for small-cnn and seed-cnn at batch 16, 64 and 256 with K = 3 and K = 9 learning rates.
-# Prints a Markdown table. Needs Debian's python3 (sqlite3, numpy) for the data and the numbers.
-#   bash benchmarks/fused.sh
+# Fused and unfused take turns, ROUNDS times (default 3), and each side's median round is
+# reported: this shared machine drifts by ±15% over minutes, which a single pass mistakes for a
+# difference. Prints a Markdown table. Needs Debian's python3 (sqlite3, numpy).
+#   bash benchmarks/fused.sh            ROUNDS=1 bash benchmarks/fused.sh   (quick look)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=/usr/bin/python3
@@ -11,6 +13,8 @@ trap 'rm -rf "$work"' EXIT
 $PY benchmarks/make_cifar_like.py "$work" 256
 dotnet build -c Release src/Sweep -v q -nologo >/dev/null
 sweep="dotnet src/Sweep/bin/Release/net10.0/sweep.dll"
+rounds=${ROUNDS:-3}
+for round in $(seq "$rounds"); do
 for model in small-cnn seed-cnn; do
   for k in 3 9; do
     for bs in 16 64 256; do
@@ -19,7 +23,7 @@ train_size: 3000"; else data="dataset: cifar10
 data_dir: $work
 train_size: 256"; fi
       cat > "$work/s.yaml" <<YAML
-name: fused-$model-$k-$bs
+name: fused-$model-$k-$bs-$round
 $data
 test_size: 100
 model: $model
@@ -31,15 +35,16 @@ grid:
 YAML
       # One database per cell: cells share run ids (K = 3's learning rates are among K = 9's), and a
       # finished run is never trained again, so a shared database would mix packs of different sizes.
-      $sweep sweep "$work/s.yaml" --fuse --db "$work/fused-$model-$k-$bs.db" --no-report >/dev/null
-      $sweep sweep "$work/s.yaml" --db "$work/alone-$model-$k-$bs.db" --no-report >/dev/null
-      echo "$model $k $bs" >> "$work/cells.txt"
+      $sweep sweep "$work/s.yaml" --fuse --db "$work/fused-$model-$k-$bs-$round.db" --no-report >/dev/null
+      $sweep sweep "$work/s.yaml" --db "$work/alone-$model-$k-$bs-$round.db" --no-report >/dev/null
+      [ "$round" = 1 ] && echo "$model $k $bs" >> "$work/cells.txt"
     done
   done
 done
-$PY - "$work" <<'PY'
+done
+$PY - "$work" "$rounds" <<'PY'
 import sqlite3, statistics, sys
-work = sys.argv[1]
+work, rounds = sys.argv[1], int(sys.argv[2])
 def runs(db, name):
     c = sqlite3.connect(f"{work}/{db}")
     q = """SELECT r.run_id, e.images_per_second FROM epochs e JOIN runs r USING (run_id)
@@ -53,11 +58,14 @@ print("| model | K | batch | unfused img/s (sum over runs) | fused img/s (sum ov
 print("|---|---|---|---|---|---|")
 for line in open(f"{work}/cells.txt"):
     model, k, bs = line.split()
-    name = f"fused-{model}-{k}-{bs}"
-    fused = runs(f"fused-{model}-{k}-{bs}.db", name)
-    alone = runs(f"alone-{model}-{k}-{bs}.db", name)
-    # A pack trains its K runs at once: each run's rate is the pack's. Unfused runs go one after another.
-    f = sum(fused.values())
-    u = len(alone) / sum(1 / v for v in alone.values())
+    fs, us = [], []
+    for r in range(1, rounds + 1):
+        name = f"fused-{model}-{k}-{bs}-{r}"
+        fused = runs(f"fused-{model}-{k}-{bs}-{r}.db", name)
+        alone = runs(f"alone-{model}-{k}-{bs}-{r}.db", name)
+        # A pack trains its K runs at once: each run's rate is the pack's. Unfused runs go one after another.
+        fs.append(sum(fused.values()))
+        us.append(len(alone) / sum(1 / v for v in alone.values()))
+    f, u = statistics.median(fs), statistics.median(us)
     print(f"| {model} | {k} | {bs} | {u:,.0f} | {f:,.0f} | {f / u:.2f} |")
 PY

@@ -16,7 +16,7 @@ namespace Sweep.Fusion;
 internal sealed class FusedNetwork : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential _layers;
-    private readonly IReadOnlyList<nn.Module<Tensor, Tensor>> _chain;
+    private readonly IReadOnlyList<nn.Module<Tensor, Tensor>> _order;
 
     public FusedNetwork(IReadOnlyList<nn.Module<Tensor, Tensor>> models) : base(nameof(FusedNetwork))
     {
@@ -30,7 +30,7 @@ internal sealed class FusedNetwork : nn.Module<Tensor, Tensor>
             var column = chains.Select(c => c[i]).ToList();
             fused.Add(Fuse(column, ref shared));
         }
-        _chain = fused;
+        _order = ChainForward.Order(fused);
         _layers = nn.Sequential(fused);
         RegisterComponents();
     }
@@ -39,24 +39,7 @@ internal sealed class FusedNetwork : nn.Module<Tensor, Tensor>
     public int Count { get; }
 
     /// <summary>The fused layers, in order; parameters of each are laid out slice by slice along dimension 0.</summary>
-    public override Tensor forward(Tensor input)
-    {
-        // As in LayerChain: channels-last from the first convolution's output on. With K × the
-        // channels this matters even more than for one model: NCHW max-pooling was the slowest
-        // step of a fused small-cnn pack on CPU.
-        Tensor x = input;
-        bool channelsLast = false;
-        foreach (var layer in _chain)
-        {
-            x = layer.forward(x);
-            if (!channelsLast && layer is Conv2d)
-            {
-                x = ChannelsLast.Of(x);
-                channelsLast = true;
-            }
-        }
-        return x;
-    }
+    public override Tensor forward(Tensor input) => ChainForward.Run(_order, input);
 
     private nn.Module<Tensor, Tensor> Fuse(IReadOnlyList<nn.Module<Tensor, Tensor>> column, ref bool shared)
     {

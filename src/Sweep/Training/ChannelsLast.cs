@@ -11,6 +11,13 @@ namespace Sweep.Training;
 /// </summary>
 internal static class ChannelsLast
 {
-    public static Tensor Of(Tensor activations) =>
-        activations.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+    public static Tensor Of(Tensor activations)
+    {
+        long c = activations.shape[1], h = activations.shape[2], w = activations.shape[3];
+        // With one channel both layouts are the same bytes, and the round trip would keep NCHW
+        // strides (a size-1 dimension's stride does not count for contiguity): restride instead.
+        return c == 1 && activations.is_contiguous()
+            ? activations.as_strided(activations.shape, [h * w, 1, w, 1])
+            : activations.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+    }
 }
