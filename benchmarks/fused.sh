@@ -41,6 +41,34 @@ YAML
     done
   done
 done
+# The whole small-cnn K = 9, batch 16 sweep four ways, by wall time (start-up and evaluation
+# included): unfused and fused, each one run at a time with 2 threads or two at a time with 1.
+cat > "$work/w.yaml" <<YAML
+name: wall
+dataset: fashion-mnist-mini
+train_size: 3000
+test_size: 100
+model: small-cnn
+epochs: 3
+threads: 2
+grid:
+  lr: {logspace: [1e-4, 1e-2, 9]}
+  batch_size: [16]
+YAML
+for mode in "unfused" "unfused --parallel 2" "fused" "fused --parallel 2, fuse_max: 5"; do
+  case $mode in
+    "unfused") args="" ;;
+    "unfused --parallel 2") args="--parallel 2" ;;
+    "fused") args="--fuse" ;;
+    *) args="--fuse --parallel 2"; echo "fuse_max: 5" >> "$work/w.yaml" ;;
+  esac
+  rm -f "$work"/w.db*
+  start=$(date +%s.%N)
+  # shellcheck disable=SC2086
+  $sweep sweep "$work/w.yaml" $args --db "$work/w.db" --no-report >/dev/null
+  echo "$mode|$start|$(date +%s.%N)" >> "$work/wall.txt"
+  sed -i '/^fuse_max/d' "$work/w.yaml"
+done
 done
 $PY - "$work" "$rounds" <<'PY'
 import sqlite3, statistics, sys
@@ -68,4 +96,15 @@ for line in open(f"{work}/cells.txt"):
         us.append(len(alone) / sum(1 / v for v in alone.values()))
     f, u = statistics.median(fs), statistics.median(us)
     print(f"| {model} | {k} | {bs} | {u:,.0f} | {f:,.0f} | {f / u:.2f} |")
+walls = {}
+for line in open(f"{work}/wall.txt"):
+    mode, start, end = line.strip().split("|")
+    walls.setdefault(mode, []).append(float(end) - float(start))
+base = statistics.median(walls["unfused"])
+print()
+print("| small-cnn, K = 9, batch 16, 9 runs × 3 epochs × 3,000 images | wall time (median) | images/s | vs unfused |")
+print("|---|---|---|---|")
+for mode, values in walls.items():
+    m = statistics.median(values)
+    print(f"| `{mode}` | {m:.1f} s | {9 * 3 * 3000 / m:,.0f} | {base / m:.2f} |")
 PY

@@ -47,13 +47,13 @@ internal static class FusionPlanner
         DivergenceFactor = 0, KeepCheckpoints = false,
     };
 
-    /// <summary>Runs per pack that fit in a quarter of the memory: weights, gradients and two optimizer moments, plus activations.</summary>
+    /// <summary>Runs per pack that fit in a quarter of the memory: weights, gradients, two optimizer moments and a scratch tensor, plus activations.</summary>
     private static int AutoPackSize(RunConfig config)
     {
         DatasetInfo info = DatasetCatalog.Describe(config.Dataset);
         double parameters = config.Model switch { "seed-cnn" => 9.5e6 * info.Channels * info.Height * info.Width / 3072.0, "vgg" => 9.2e6 * Math.Pow(config.VggWidth / 64.0, 2), _ => 1.1e5 };
         double activations = config.BatchSize * info.Height * info.Width * (config.Model == "small-cnn" ? 64.0 : config.Model == "vgg" ? config.VggWidth * 4.0 : 200.0) * 3;
-        double perSlice = (parameters * 4 + activations) * sizeof(float);
+        double perSlice = (parameters * 5 + activations) * sizeof(float);
         double budget = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4.0;
         return (int)Math.Clamp(budget / perSlice, 1, 64);
     }

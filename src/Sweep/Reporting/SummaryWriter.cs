@@ -12,7 +12,7 @@ namespace Sweep.Reporting;
 /// </summary>
 internal static class SummaryWriter
 {
-    private static readonly string[] Columns = ["run_id", "lr", "batch_size", "seed", "status", "final_train_loss", "final_test_loss", "final_test_accuracy", "diverged_at_epoch", "error"];
+    private static readonly string[] Columns = ["run_id", "lr", "batch_size", "seed", "status", "final_train_loss", "final_test_loss", "final_test_accuracy", "diverged_at_epoch", "error", "fused_pack"];
 
     public static void Write(ReportData data, IReadOnlyList<string> verdict, IReadOnlyList<string> figures, string outDir)
     {
@@ -25,7 +25,7 @@ internal static class SummaryWriter
         .Select(r => new[]
         {
             r.RunId, FigureStyle.Lr(r.Lr), N(r.BatchSize), N(r.Seed), r.Status, N(r.FinalTrainLoss), N(r.FinalTestLoss),
-            N(r.FinalTestAccuracy), r.DivergedAtEpoch?.ToString(CultureInfo.InvariantCulture) ?? "", r.Error ?? "",
+            N(r.FinalTestAccuracy), r.DivergedAtEpoch?.ToString(CultureInfo.InvariantCulture) ?? "", r.Error ?? "", r.FusedPack ?? "",
         });
 
     private static string Markdown(ReportData data, IReadOnlyList<string> verdict, IReadOnlyList<string> figures)
@@ -66,7 +66,7 @@ internal static class SummaryWriter
               table { border-collapse: collapse; font-size: 0.9em; }
               th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: right; }
               th { background: #eee; cursor: pointer; user-select: none; }
-              td:first-child, td:nth-child(5), td:last-child { text-align: left; }
+              td:first-child, td:nth-child(5), td:nth-child(10), td:last-child { text-align: left; }
               tr.diverged td, tr.failed td { background: #fde8e8; }
               img { max-width: 100%; border: 1px solid #ddd; margin: 0.5em 0; }
             </style>

@@ -12,6 +12,10 @@ internal static class Verdict
     public static IReadOnlyList<string> Of(ReportData data, int? plannedRuns)
     {
         var lines = new List<string> { Coverage(data, plannedRuns) };
+        if (CommonRandomNumbers(data) is { } fused)
+        {
+            lines.Add(fused);
+        }
         if (!data.Cells.Any(c => c.TestLoss is not null))
         {
             lines.Add("No run has completed yet, so there is nothing to compare.");
@@ -29,6 +33,19 @@ internal static class Verdict
         string statuses = string.Join(", ", counts.OrderBy(c => c.Key).Select(c => $"{c.Value} {c.Key}"));
         string missing = planned is { } p && p > data.Runs.Count ? $"; the sweep file plans {p} runs, so {p - data.Runs.Count} have not started" : "";
         return $"{data.Runs.Count} runs in the database ({statuses}){missing}.";
+    }
+
+    /// <summary>Says which runs trained in fused packs, where the comparison between learning rates is paired.</summary>
+    private static string? CommonRandomNumbers(ReportData data)
+    {
+        var packed = data.Runs.Where(r => r.FusedPack is not null).ToList();
+        if (packed.Count == 0)
+        {
+            return null;
+        }
+        int packs = packed.Select(r => r.FusedPack).Distinct().Count();
+        return $"{packed.Count} of {data.Runs.Count} runs trained in {packs} fused pack{(packs == 1 ? "" : "s")}: the runs of a pack saw the same batches in the same order " +
+            "with the same augmentation (common random numbers), so their differences come from their optimizer settings, not from the data order.";
     }
 
     /// <summary>For each learning rate: does the final test loss rise with batch size, and is each step beyond the seed spread?</summary>

@@ -19,6 +19,7 @@ internal sealed record RunRow
     public double? FinalTestAccuracy { get; init; }
     public long? DivergedAtEpoch { get; init; }
     public string? Error { get; init; }
+    public string? FusedPack { get; init; }
 }
 
 /// <summary>A row of the epochs table.</summary>

@@ -124,7 +124,7 @@ internal sealed class RunRepository(SqliteConnection connection)
     public IReadOnlyList<RunRow> Runs(string? sweepName) => connection.Query<RunRow>(
         """
         SELECT run_id, status, dataset, model, optimizer, lr, batch_size, epochs, seed, final_train_loss,
-               final_test_loss, final_test_accuracy, diverged_at_epoch, error
+               final_test_loss, final_test_accuracy, diverged_at_epoch, error, fused_pack
         FROM runs
         WHERE @sweepName IS NULL OR run_id IN (
             SELECT sr.run_id FROM sweep_runs sr JOIN sweeps s ON s.sweep_id = sr.sweep_id WHERE s.name = @sweepName)

@@ -40,6 +40,12 @@ public sealed class FusedSweepTests
         Assert.That(ResultsFile.Scalar<long>(dir.File("fused.db"), "SELECT count(DISTINCT fused_pack) FROM runs"), Is.EqualTo(1));
         Assert.That(ResultsFile.Scalar<long>(dir.File("alone.db"), "SELECT count(*) FROM runs WHERE fused_pack IS NULL"), Is.EqualTo(3));
         Assert.That(ResultsFile.Scalar<long>(dir.File("fused.db"), "SELECT count(*) FROM epochs"), Is.EqualTo(12));
+
+        CliResult report = SweepCli.Run(dir.Path, "report", "--db", "fused.db", "--out", "report");
+        Assert.That(report.ExitCode, Is.EqualTo(0), report.ToString());
+        string summary = File.ReadAllText(dir.File("report/summary.md"));
+        Assert.That(summary, Does.Contain("3 of 3 runs trained in 1 fused pack: the runs of a pack saw the same batches"));
+        Assert.That(File.ReadAllText(dir.File("report/index.html")), Does.Contain("common random numbers"));
     }
 
     [Test]

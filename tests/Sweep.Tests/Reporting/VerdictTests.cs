@@ -23,6 +23,20 @@ public sealed class VerdictTests
     }
 
     [Test]
+    public void Fused_packs_are_named_as_common_random_numbers_and_unfused_sweeps_say_nothing_of_them()
+    {
+        var plain = Grid((lr, b, _) => 1 + b / 100.0 + lr, [0.1, 0.01], [16, 64]);
+        var fused = new ReportData("s", plain.Runs.Select(r => r with { FusedPack = r.BatchSize == 16 ? "p16" : r.Lr == 0.1 ? "p64" : null }).ToList(),
+            new Dictionary<string, IReadOnlyList<EpochRow>>());
+
+        Assert.That(Verdict.Of(plain, null), Has.None.Contains("fused"));
+        var lines = Verdict.Of(fused, null);
+        Assert.That(lines[1], Does.StartWith("3 of 4 runs trained in 2 fused packs: the runs of a pack saw the same batches in the same order"));
+        Assert.That(lines[1], Does.Contain("common random numbers"));
+        Assert.That(lines[2], Does.StartWith("At a fixed learning rate"), "the claim's verdict follows");
+    }
+
+    [Test]
     public void Loss_rising_with_batch_size_at_every_lr_means_the_claim_holds()
     {
         var data = Grid((lr, b, _) => 1 + b / 100.0 + lr, [0.1, 0.01], [16, 64]);
