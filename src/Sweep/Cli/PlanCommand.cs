@@ -87,9 +87,11 @@ internal sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Se
             {
                 console.WriteLine($"  {reason.Count()} runs alone: {reason.Key}.");
             }
-            if (packs.Any(p => p.Runs[0].Config.Model == "seed-cnn") && !TorchSharp.torch.cuda.is_available())
+            if (packs.Count > 0 && !TorchSharp.torch.cuda.is_available())
             {
-                console.WriteLine("  note: fused seed-cnn packs trained at about half the speed of separate runs on a 2-core CPU (README, Fused runs); fusion pays on GPUs.");
+                console.WriteLine(packs.Any(p => p.Runs[0].Config.Model == "seed-cnn")
+                    ? "  note: on a 2-core CPU fused seed-cnn packs trained at 0.6-0.8x the speed of separate runs (README, Fused runs); leave --fuse off for them."
+                    : "  note: on a CPU most of what fusion gains comes from using every core; --parallel gets most of it too (README, Fused runs).");
             }
         }
         console.WriteLine($"sweep '{preview.Plan.Name}': {preview.Rows.Count} runs, {preview.Finished} already finished in {database}, {left} to train; time left: {estimate}.");

@@ -29,4 +29,18 @@ public sealed class PlanCommandTests
         Assert.That(after.Stdout.Split('\n').Count(l => l.Contains(" completed ", StringComparison.Ordinal)), Is.EqualTo(4));
         Assert.That(after.Stdout.Split('\n').Count(l => l.Contains(" new ", StringComparison.Ordinal)), Is.EqualTo(2));
     }
+
+    [TestCase("small-cnn", "--parallel gets most of it too")]
+    [TestCase("seed-cnn", "fused seed-cnn packs trained at 0.6-0.8x the speed of separate runs")]
+    public void Plan_with_fuse_says_what_fusion_is_worth_on_a_cpu(string model, string note)
+    {
+        using var dir = new TempDir();
+        dir.Write("f.yaml", $"name: f\nmodel: {model}\ntrain_size: 100\ntest_size: 50\nepochs: 1\ngrid:\n  lr: [0.01, 0.001, 0.0001]\n");
+
+        CliResult plan = SweepCli.Run(dir.Path, "plan", "f.yaml", "--fuse");
+
+        Assert.That(plan.ExitCode, Is.EqualTo(0), plan.ToString());
+        Assert.That(plan.Stdout, Does.Contain("fuse: 1 fused packs (3 runs), 0 runs alone."));
+        Assert.That(plan.Stdout, Does.Contain(note));
+    }
 }
