@@ -34,7 +34,13 @@ public sealed class FusedEquivalenceTests
         {
         }
 
-        public void OnEpoch(EpochMetrics metrics) => Epochs.Add(metrics);
+        public Action? EpochEnded { get; set; }
+
+        public void OnEpoch(EpochMetrics metrics)
+        {
+            Epochs.Add(metrics);
+            EpochEnded?.Invoke();
+        }
     }
 
     private static IReadOnlyList<RunConfig> Runs(string yaml) => SweepFileParser.Parse(yaml, "f.yaml").Runs.Select(r => r.Config).ToList();
@@ -85,5 +91,25 @@ public sealed class FusedEquivalenceTests
         Assert.That(results[1].Outcome, Is.EqualTo(RunOutcome.Completed));
         Assert.That(observers[1].Epochs.Select(e => e.TrainLoss), Is.All.Matches<double>(double.IsFinite));
         Assert.That(observers[1].Epochs, Has.Count.EqualTo(3));
+    }
+
+    [Test]
+    public void Native_memory_stays_flat_across_the_epochs_of_a_pack()
+    {
+        var configs = Runs("train_size: 300\ntest_size: 100\nepochs: 10\naugment: true\nbatch_size: 16\ngrid:\n  lr: [0.01, 0.001, 0.0001]\n");
+        DatasetPair data = DatasetCatalog.Load(DataRequest.For(configs[0]));
+        var observers = configs.Select(_ => new Recorder()).ToList();
+        var resident = new List<long>();
+        observers[0].EpochEnded = () =>
+        {
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
+            resident.Add(self.WorkingSet64);
+        };
+
+        new FusedTrainer().Train(configs, data, observers, CancellationToken.None, new FusedOptions(2, 0));
+
+        Assert.That(resident, Has.Count.EqualTo(10));
+        Assert.That(resident[9], Is.LessThanOrEqualTo(resident[1] * 1.05 + 16 * 1024 * 1024),
+            $"RSS grew from {resident[1] / 1048576} MiB after epoch 2 to {resident[9] / 1048576} MiB after epoch 10");
     }
 }
