@@ -7,10 +7,10 @@ namespace Sweep.Native;
 /// Keeps freed memory in glibc's heap instead of handing it back to the kernel. Training frees
 /// and re-allocates the same multi-megabyte activations every step; by default glibc serves
 /// blocks that large with fresh mmaps and trims the heap top, so every step pays page faults
-/// on newly zeroed pages. Measured on the 2-core test machine: a small-cnn training step at
-/// batch 16 went from 3.3 to 2.3 ms (README, "Speed").
+/// on newly zeroed pages. Measured with perf stat on a fused small-cnn sweep: 761,000 page faults
+/// with glibc's defaults, 343,000 with these settings (README, "Speed").
 /// </summary>
-public static class MallocTuning
+internal static class MallocTuning
 {
     private const int TrimThreshold = -1;  // M_TRIM_THRESHOLD
     private const int MmapThreshold = -3;  // M_MMAP_THRESHOLD
