@@ -132,14 +132,10 @@ internal sealed class FusedTrainer
         using var noGrad = no_grad();
         using Tensor lossSum = zeros(k, dtype: float64, device: images.Device);
         using Tensor correct = zeros(k, dtype: int64, device: images.Device);
-        for (int start = 0; start < images.TestCount; start += EvaluationBatch)
+        foreach (var (x, y) in images.TestBatches(EvaluationBatch))
         {
-            using var scope = NewDisposeScope();
-            int size = Math.Min(EvaluationBatch, images.TestCount - start);
-            Tensor x = images.Normalise(images.TestImages.narrow(0, start, size));
-            Tensor y = images.TestLabels.narrow(0, start, size);
             Tensor logits = network.forward(x);
-            long classes = logits.shape[2];
+            long size = y.shape[0], classes = logits.shape[2];
             lossSum.add_(nn.functional.cross_entropy(logits.reshape(k * size, classes), y.repeat(k), reduction: nn.Reduction.None)
                 .view(k, size).sum([1]).to(float64));
             correct.add_(logits.argmax(2).eq(y.unsqueeze(0)).sum([1]));

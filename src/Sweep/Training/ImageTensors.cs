@@ -62,6 +62,20 @@ internal sealed class ImageTensors : IDisposable
         }
     }
 
+    /// <summary>
+    /// The test set in order, in batches of up to <paramref name="batchSize"/>, normalised, with
+    /// labels; each batch lives in its own dispose scope, as in <see cref="Batches"/>.
+    /// </summary>
+    public IEnumerable<(Tensor X, Tensor Y)> TestBatches(int batchSize)
+    {
+        for (int start = 0; start < TestCount; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            int size = Math.Min(batchSize, TestCount - start);
+            yield return (Normalise(TestImages.narrow(0, start, size)), TestLabels.narrow(0, start, size));
+        }
+    }
+
     /// <summary>Bytes to normalised floats: (x / 255 − mean) / std per channel.</summary>
     public Tensor Normalise(Tensor bytes) => bytes.to(float32).mul_(_scale).sub_(_shift);
 

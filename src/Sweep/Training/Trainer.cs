@@ -137,12 +137,8 @@ internal sealed class Trainer
         using var noGrad = no_grad();
         using Tensor lossSum = zeros(1, dtype: float64, device: images.Device);
         using Tensor correct = zeros(1, dtype: int64, device: images.Device);
-        for (int start = 0; start < images.TestCount; start += EvaluationBatch)
+        foreach (var (x, y) in images.TestBatches(EvaluationBatch))
         {
-            using var scope = NewDisposeScope();
-            int size = Math.Min(EvaluationBatch, images.TestCount - start);
-            Tensor x = images.Normalise(images.TestImages.narrow(0, start, size));
-            Tensor y = images.TestLabels.narrow(0, start, size);
             Tensor logits = model.forward(x);
             lossSum.add_(nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum));
             correct.add_(logits.argmax(1).eq(y).sum());
