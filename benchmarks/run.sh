@@ -24,13 +24,14 @@ trap 'rm -rf "$work"' EXIT
 $PY benchmarks/make_cifar_like.py "$work" 512
 
 dotnet build -c Release src/Sweep -v q -nologo >/dev/null
-cat > "$work/seed.yaml" <<YAML
-name: bench-seed-cnn
-dataset: cifar10
-data_dir: $work
-model: seed-cnn
-train_size: 512
-test_size: 100
+# bench_file FILE MODEL DATA-LINES TRAIN TEST: one cell's sweep file (the three batch sizes).
+bench_file() {
+  cat > "$work/$1.yaml" <<YAML
+name: bench-$2
+$3
+model: $2
+train_size: $4
+test_size: $5
 epochs: $EPOCHS
 augment: true
 threads: $THREADS
@@ -38,19 +39,10 @@ lr: 0.001
 grid:
   batch_size: [16, 64, 256]
 YAML
-cat > "$work/small.yaml" <<YAML
-name: bench-small-cnn
-dataset: fashion-mnist
-model: small-cnn
-train_size: 6000
-test_size: 1000
-epochs: $EPOCHS
-augment: true
-threads: $THREADS
-lr: 0.001
-grid:
-  batch_size: [16, 64, 256]
-YAML
+}
+bench_file seed seed-cnn "dataset: cifar10
+data_dir: $work" 512 100
+bench_file small small-cnn "dataset: fashion-mnist" 6000 1000
 for f in seed small; do
   echo "Sweep: $f"
   dotnet src/Sweep/bin/Release/net10.0/sweep.dll sweep "$work/$f.yaml" --db "$work/bench.db" --no-report | grep -E "epoch $EPOCHS/$EPOCHS" || true
