@@ -1,6 +1,7 @@
 using System.ComponentModel;
-using Spectre.Console;
 using Spectre.Console.Cli;
+using Spectre.Console;
+using Sweep.Reporting.Figures;
 using Sweep.Reporting;
 using Sweep.Storage;
 
@@ -23,6 +24,11 @@ internal sealed class CompareCommand(IAnsiConsole console) : Command<CompareComm
         [Description("Folder for the comparison figure.")]
         [DefaultValue("results/compare")]
         public string Out { get; init; } = "results/compare";
+
+        public override ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(A) || string.IsNullOrWhiteSpace(B) ? ValidationResult.Error("compare needs two database paths.") :
+            string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out needs a folder path.") :
+            ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)

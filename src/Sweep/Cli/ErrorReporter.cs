@@ -1,5 +1,5 @@
 using Spectre.Console.Cli;
-using Sweep.Configuration;
+using Sweep.Kernel;
 
 namespace Sweep.Cli;
 

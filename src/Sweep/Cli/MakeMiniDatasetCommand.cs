@@ -1,6 +1,6 @@
 using System.ComponentModel;
-using Spectre.Console;
 using Spectre.Console.Cli;
+using Spectre.Console;
 using Sweep.Data;
 
 namespace Sweep.Cli;
@@ -20,13 +20,13 @@ internal sealed class MakeMiniDatasetCommand(IAnsiConsole console) : Command<Mak
 
         [CommandOption("--source <DIR>")]
         [Description("Folder with the full Fashion-MNIST IDX files.")]
-        [DefaultValue(DatasetCatalog.DebianFashionMnistDir)]
-        public string Source { get; init; } = DatasetCatalog.DebianFashionMnistDir;
+        [DefaultValue(DatasetLoader.DebianFashionMnistDir)]
+        public string Source { get; init; } = DatasetLoader.DebianFashionMnistDir;
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        DatasetPair full = DatasetCatalog.Load("fashion-mnist", settings.Source, null, null);
+        DatasetPair full = DatasetLoader.Load("fashion-mnist", settings.Source, null, null);
         var (train, test) = FashionMnistMini.Build(full.Train, full.Test);
         FashionMnistMini.Write(train, test, settings.Out);
         console.WriteLine($"wrote {train.Count} training and {test.Count} test images to {settings.Out}");

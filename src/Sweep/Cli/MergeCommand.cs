@@ -1,7 +1,8 @@
 using System.ComponentModel;
-using Spectre.Console;
 using Spectre.Console.Cli;
+using Spectre.Console;
 using Sweep.Cluster;
+using Sweep.Kernel;
 
 namespace Sweep.Cli;
 
@@ -16,8 +17,13 @@ internal sealed class MergeCommand(IAnsiConsole console) : Command<MergeCommand.
 
         [CommandOption("--into <PATH>")]
         [Description("The database to merge into (created if missing).")]
-        [DefaultValue("results/results.db")]
-        public string Into { get; init; } = "results/results.db";
+        [DefaultValue(OutputLayout.DefaultDatabase)]
+        public string Into { get; init; } = OutputLayout.DefaultDatabase;
+
+        public override ValidationResult Validate() =>
+            Sources.Length == 0 ? ValidationResult.Error("merge needs at least one database to merge, for example results/shards/*.db.") :
+            string.IsNullOrWhiteSpace(Into) ? ValidationResult.Error("--into needs a file path.") :
+            ValidationResult.Success();
 
         [CommandOption("--allow-other-sweeps")]
         [Description("Merge databases even when they hold different sweeps.")]

@@ -1,7 +1,7 @@
 using System.ComponentModel;
-using Spectre.Console;
 using Spectre.Console.Cli;
-using Sweep.Configuration;
+using Spectre.Console;
+using Sweep.Kernel;
 using Sweep.Reporting;
 using Sweep.Storage;
 
@@ -14,8 +14,14 @@ internal sealed class ReportCommand(IAnsiConsole console) : Command<ReportComman
     {
         [CommandOption("--db <PATH>")]
         [Description("Results database to read.")]
-        [DefaultValue("results/results.db")]
-        public string Database { get; init; } = "results/results.db";
+        [DefaultValue(OutputLayout.DefaultDatabase)]
+        public string Database { get; init; } = OutputLayout.DefaultDatabase;
+
+        public override ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Database) ? ValidationResult.Error("--db needs a file path.") :
+            Out is { } o && string.IsNullOrWhiteSpace(o) ? ValidationResult.Error("--out needs a folder path.") :
+            Sweep is { } s && string.IsNullOrWhiteSpace(s) ? ValidationResult.Error("--sweep needs a sweep name.") :
+            ValidationResult.Success();
 
         [CommandOption("--out <DIR>")]
         [Description("Folder for the PNG figures (default: the database's folder).")]
@@ -46,7 +52,7 @@ internal sealed class ReportCommand(IAnsiConsole console) : Command<ReportComman
             console.WriteLine($"Sweep '{sweepName}' in {settings.Database} holds no runs yet, so there is nothing to draw.");
             return ExitCodes.Success;
         }
-        string outDir = settings.Out ?? Path.GetDirectoryName(Path.GetFullPath(settings.Database))!;
+        string outDir = settings.Out ?? new OutputLayout(settings.Database).ReportFolder;
         ReportResult report = ReportBuilder.Build(repository, sweepName, outDir);
         console.WriteLine($"sweep '{sweepName}': {report.Figures.Count} figures, index.html and summary.md written to {outDir}");
         foreach (string line in report.Verdict)

@@ -1,9 +1,9 @@
 using System.ComponentModel;
 using System.Text.RegularExpressions;
-using Spectre.Console;
 using Spectre.Console.Cli;
+using Spectre.Console;
 using Sweep.Cluster;
-using Sweep.Configuration;
+using Sweep.Planning;
 
 namespace Sweep.Cli;
 
@@ -54,7 +54,7 @@ internal sealed partial class SlurmCommand(IAnsiConsole console) : Command<Slurm
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        SweepPlan plan = SweepFileParser.Load(settings.File);
+        SweepPlan plan = SweepPlanner.Load(settings.File);
         int shards = settings.Shards ?? Math.Min(plan.Runs.Count, 16);
         var scripts = SlurmScripts.Write(plan, Path.GetFullPath(settings.File), shards, settings.Partition, settings.GpusPerTask,
             settings.Time, Path.GetFullPath(settings.Out), Environment.CurrentDirectory);

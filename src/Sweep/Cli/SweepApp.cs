@@ -1,5 +1,6 @@
-using Spectre.Console;
 using Spectre.Console.Cli;
+using Spectre.Console;
+using Sweep.Kernel;
 
 namespace Sweep.Cli;
 
@@ -38,7 +39,7 @@ internal static class SweepApp
                 .WithExample("compare", "colab.db", "local.db");
             config.AddCommand<MergeCommand>("merge")
                 .WithDescription("Merge shard databases into one (idempotent; keeps the most complete record of each run).")
-                .WithExample("merge", "results/shards/results-0-of-3.db", "results/shards/results-1-of-3.db", "--into", "results/results.db");
+                .WithExample("merge", "results/shards/results-0-of-3.db", "results/shards/results-1-of-3.db", "--into", OutputLayout.DefaultDatabase);
             config.AddCommand<SlurmCommand>("slurm")
                 .WithDescription("Write sbatch scripts that run a sweep as a Slurm job array, then merge the shards.")
                 .WithExample("slurm", "sweeps.yaml", "--shards", "4", "--time", "02:00:00");

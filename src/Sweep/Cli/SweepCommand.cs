@@ -1,10 +1,11 @@
 using System.ComponentModel;
-using Spectre.Console;
 using Spectre.Console.Cli;
-using Sweep.Cluster;
-using Sweep.Configuration;
-using Sweep.Execution;
+using Spectre.Console;
+using Sweep.Kernel;
+using Sweep.Planning;
 using Sweep.Reporting;
+using Sweep.Running;
+using Sweep.Spec;
 using Sweep.Storage;
 
 namespace Sweep.Cli;
@@ -47,19 +48,22 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
         public bool NoReport { get; init; }
 
         public override ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(File) ? ValidationResult.Error("sweep needs the path of a sweep file, such as sweeps.yaml.") :
             Database is { } db && string.IsNullOrWhiteSpace(db) ? ValidationResult.Error("--db needs a file path.") :
+            DataDir is { } d && string.IsNullOrWhiteSpace(d) ? ValidationResult.Error("--data-dir needs a folder path.") :
+            Shard is { } s && string.IsNullOrWhiteSpace(s) ? ValidationResult.Error("--shard needs I/N or auto.") :
             Parallel is < 1 or > SweepFileParser.MaxParallel ? ValidationResult.Error($"--parallel must be from 1 to {SweepFileParser.MaxParallel}.") :
             ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        SweepPlan plan = SweepFileParser.Load(settings.File, settings.DataDir);
+        SweepPlan plan = SweepPlanner.Load(settings.File, settings.DataDir);
         if (settings.Fuse)
         {
             plan = plan with { Fuse = true };
         }
-        string database = settings.Database ?? "results/results.db";
+        string database = settings.Database ?? OutputLayout.DefaultDatabase;
         if (settings.Shard is { } shardText)
         {
             ShardSpec shard = ShardSpec.Parse(shardText, Environment.GetEnvironmentVariable);
@@ -73,7 +77,7 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
         }
         if (settings.DryRun)
         {
-            PlanCommand.Show(console, SweepPreview.Build(plan, database), database);
+            PlanTable.Write(console, PlanPreviewReader.Read(plan, database), database);
             return ExitCodes.Success;
         }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
@@ -93,7 +97,7 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
         }
         if (!settings.NoReport)
         {
-            string outDir = Path.GetDirectoryName(Path.GetFullPath(database))!;
+            string outDir = new OutputLayout(database).ReportFolder;
             using var connection = ResultsDatabase.OpenForReading(database);
             ReportResult report = ReportBuilder.Build(new RunRepository(connection), plan.Name, outDir);
             console.WriteLine($"report: {report.Figures.Count} figures, index.html and summary.md in {outDir}");

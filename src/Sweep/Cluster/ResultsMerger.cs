@@ -1,6 +1,6 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
-using Sweep.Configuration;
+using Sweep.Kernel;
 using Sweep.Storage;
 
 namespace Sweep.Cluster;
@@ -78,13 +78,15 @@ internal static class ResultsMerger
     {
         const string SameSweep = "m.name = s.name AND m.started_at = s.started_at AND m.file_path = s.file_path";
         db.Execute($"""
-            INSERT INTO sweeps (name, file_path, file_contents, started_at, finished_at)
-            SELECT s.name, s.file_path, s.file_contents, s.started_at, s.finished_at FROM src.sweeps s
+            INSERT INTO sweeps (name, file_path, file_contents, started_at, finished_at, varying_settings)
+            SELECT s.name, s.file_path, s.file_contents, s.started_at, s.finished_at, s.varying_settings FROM src.sweeps s
             WHERE NOT EXISTS (SELECT 1 FROM main.sweeps m WHERE {SameSweep});
             UPDATE main.sweeps AS m SET finished_at = (SELECT s.finished_at FROM src.sweeps s WHERE {SameSweep})
             WHERE m.finished_at IS NULL AND EXISTS (SELECT 1 FROM src.sweeps s WHERE {SameSweep} AND s.finished_at IS NOT NULL);
             DROP TABLE IF EXISTS temp.sweep_map;
             CREATE TEMP TABLE sweep_map AS SELECT s.sweep_id AS src_id, m.sweep_id AS dst_id FROM src.sweeps s JOIN main.sweeps m ON {SameSweep};
+            INSERT OR IGNORE INTO sweep_plan (sweep_id, position, run_id)
+            SELECT sm.dst_id, p.position, p.run_id FROM src.sweep_plan p JOIN temp.sweep_map sm ON sm.src_id = p.sweep_id;
             INSERT INTO environments (sweep_id, recorded_at, host, os, cpu_model, gpu_name, device, thread_count, torch_version, torchsharp_version, dotnet_version, git_commit)
             SELECT sm.dst_id, e.recorded_at, e.host, e.os, e.cpu_model, e.gpu_name, e.device, e.thread_count, e.torch_version, e.torchsharp_version, e.dotnet_version, e.git_commit
             FROM src.environments e JOIN temp.sweep_map sm ON sm.src_id = e.sweep_id

@@ -1,5 +1,6 @@
 using System.Text;
-using Sweep.Configuration;
+using Sweep.Kernel;
+using Sweep.Planning;
 
 namespace Sweep.Cluster;
 
@@ -40,15 +41,15 @@ internal static class SlurmScripts
             """.Replace("\n\n\nset", "\n\nset", StringComparison.Ordinal));
         File.WriteAllText(merge, $"""
             #!/bin/bash
-            # Merges the shards of sweep '{plan.Name}' into results/results.db and draws the report.
+            # Merges the shards of sweep '{plan.Name}' into {OutputLayout.DefaultDatabase} and draws the report.
             #SBATCH --job-name=sweep-{name}-merge
             #SBATCH --time=00:30:00
             #SBATCH --output={Quote(Path.Combine(outDir, name))}-merge-%j.out
             {header}
             set -euo pipefail
             cd {Quote(workDir)}
-            {sweep} merge results/shards/results-*-of-{shards}.db --into results/results.db
-            {sweep} report --db results/results.db --out results/ --sweep {Quote(plan.Name)}
+            {sweep} merge results/shards/results-*-of-{shards}.db --into {OutputLayout.DefaultDatabase}
+            {sweep} report --db {OutputLayout.DefaultDatabase} --out {Path.GetDirectoryName(OutputLayout.DefaultDatabase)}/ --sweep {Quote(plan.Name)}
 
             """);
         File.WriteAllText(submit, $$"""

@@ -1,7 +1,7 @@
 using System.Collections;
-using Razorvine.Pickle;
 using Razorvine.Pickle.Objects;
-using Sweep.Configuration;
+using Razorvine.Pickle;
+using Sweep.Kernel;
 
 namespace Sweep.Data;
 

@@ -1,4 +1,4 @@
-using Sweep.Configuration;
+using Sweep.Kernel;
 
 namespace Sweep.Data;
 

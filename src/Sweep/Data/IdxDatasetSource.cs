@@ -1,4 +1,4 @@
-using Sweep.Configuration;
+using Sweep.Kernel;
 
 namespace Sweep.Data;
 
@@ -12,7 +12,7 @@ internal sealed record IdxDatasetSource(string Name, string Folder, IReadOnlyLis
 {
     public static readonly string[] Files = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
 
-    public static IdxDatasetSource FashionMnist { get; } = new("fashion-mnist", "fashion-mnist", [DatasetCatalog.DebianFashionMnistDir],
+    public static IdxDatasetSource FashionMnist { get; } = new("fashion-mnist", "fashion-mnist", [DatasetLoader.DebianFashionMnistDir],
         "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
         new Dictionary<string, string>
         {

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using Sweep.Configuration;
+using Sweep.Kernel;
 
 namespace Sweep.Data;
 

@@ -1,3 +1,5 @@
+using Sweep.Kernel;
+
 namespace Sweep.Data;
 
 /// <summary>Images as raw bytes (N × C × H × W, channel planes) with one label byte each.</summary>

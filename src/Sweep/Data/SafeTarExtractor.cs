@@ -1,6 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using Sweep.Configuration;
+using Sweep.Kernel;
 
 namespace Sweep.Data;
 

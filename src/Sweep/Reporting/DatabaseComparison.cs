@@ -1,3 +1,5 @@
+using Sweep.Kernel;
+using Sweep.Spec;
 using Sweep.Storage;
 
 namespace Sweep.Reporting;
@@ -17,13 +19,13 @@ internal sealed record DatabaseComparison(EnvironmentRow? EnvironmentA, Environm
 {
     public static DatabaseComparison Of(RunRepository a, RunRepository b)
     {
-        var runsA = a.AllRuns().Where(r => r.Status is "completed" or "diverged").ToList();
-        var runsB = b.AllRuns().Where(r => r.Status is "completed" or "diverged").ToDictionary(r => r.RunId);
+        var runsA = a.AllRuns().Where(r => r.Status.IsFinished()).ToList();
+        var runsB = b.AllRuns().Where(r => r.Status.IsFinished()).ToDictionary(r => r.RunId);
         var common = runsA.Where(r => runsB.ContainsKey(r.RunId)).ToList();
         var epochsA = a.Epochs(common.Select(r => r.RunId)).ToLookup(e => e.RunId);
         var epochsB = b.Epochs(common.Select(r => r.RunId)).ToLookup(e => e.RunId);
         var matched = common.Select(r => new MatchedRun(r, runsB[r.RunId], epochsA[r.RunId].ToList(), epochsB[r.RunId].ToList(),
-            SeedSpread(r, runsA.Where(x => x.Status == "completed").ToList(), runsB.Values.Where(x => x.Status == "completed").ToList()))).ToList();
+            SeedSpread(r, runsA.Where(x => x.Status == RunStatus.Completed).ToList(), runsB.Values.Where(x => x.Status == RunStatus.Completed).ToList()))).ToList();
         return new DatabaseComparison(a.LatestEnvironment(), b.LatestEnvironment(), matched,
             runsA.Count - common.Count, runsB.Count - common.Count);
     }
@@ -53,7 +55,7 @@ internal sealed record DatabaseComparison(EnvironmentRow? EnvironmentA, Environm
             {
                 continue;
             }
-            string label = $"{m.A.RunId} (lr={FigureStyle.Lr(m.A.Lr)}, batch {m.A.BatchSize}, seed {m.A.Seed})";
+            string label = $"{m.A.RunId} (lr={RunConfig.FormatLr(m.A.Lr)}, batch {m.A.BatchSize}, seed {m.A.Seed})";
             if (m.SeedSpread is { } s)
             {
                 bool noise = Math.Abs(d) <= 2 * s;

@@ -1,3 +1,4 @@
+using Sweep.Kernel;
 using Sweep.Storage;
 
 namespace Sweep.Reporting;
@@ -24,7 +25,7 @@ internal readonly record struct Spread(double Mean, double Std, int Count)
 /// </summary>
 internal sealed record GridCell(double Lr, long BatchSize, IReadOnlyList<RunRow> Runs)
 {
-    private IEnumerable<RunRow> Completed => Runs.Where(r => r.Status == "completed");
+    private IEnumerable<RunRow> Completed => Runs.Where(r => r.Status == RunStatus.Completed);
 
     public Spread? TestLoss => Spread.Of(Completed.Select(r => r.FinalTestLoss ?? double.NaN));
 
@@ -35,5 +36,5 @@ internal sealed record GridCell(double Lr, long BatchSize, IReadOnlyList<RunRow>
 
     /// <summary>"diverged", "failed", "running", … when no seed completed; null when one did.</summary>
     public string? Problem => Completed.Any() ? null :
-        Runs.Select(r => r.Status).OrderBy(s => s switch { "diverged" => 0, "failed" => 1, _ => 2 }).First();
+        Runs.Select(r => r.Status).OrderBy(s => s switch { RunStatus.Diverged => 0, RunStatus.Failed => 1, _ => 2 }).First().Text();
 }

@@ -1,4 +1,4 @@
-using Sweep.Configuration;
+using Sweep.Reporting.Figures;
 using Sweep.Storage;
 
 namespace Sweep.Reporting;
@@ -14,26 +14,9 @@ internal static class ReportBuilder
         ReportData data = ReportData.Read(repository, sweepName);
         Directory.CreateDirectory(outDir);
         var figures = ReportWriter.Write(data, outDir).Select(Path.GetFileName).ToList();
-        int? planned = PlannedRuns(repository, sweepName);
+        int? planned = repository.PlannedRunCount(sweepName);
         var verdict = Verdict.Of(data, planned);
         SummaryWriter.Write(data, verdict, figures!, outDir);
         return new ReportResult(data, figures!, verdict, planned);
-    }
-
-    /// <summary>How many runs the sweep's file plans, so a report on a running sweep can say what is missing.</summary>
-    private static int? PlannedRuns(RunRepository repository, string sweepName)
-    {
-        if (repository.LatestSweepFile(sweepName) is not { } file)
-        {
-            return null;
-        }
-        try
-        {
-            return SweepFileParser.Parse(file.Contents, file.Path).Runs.Count;
-        }
-        catch (SweepInputException)
-        {
-            return null; // e.g. a parent file it extends has moved: report what exists
-        }
     }
 }

@@ -1,3 +1,4 @@
+using Sweep.Kernel;
 using Sweep.Storage;
 
 namespace Sweep.Reporting;
@@ -48,7 +49,7 @@ internal sealed record ReportData(string SweepName, IReadOnlyList<RunRow> Runs, 
         get
         {
             var datasets = Runs.Select(r => r.Dataset).Distinct()
-                .Select(d => Data.DatasetCatalog.Names.Contains(d) ? Data.DatasetCatalog.Describe(d).Title : d).ToList();
+                .Select(d => KnownDatasets.Names.Contains(d) ? KnownDatasets.Describe(d).Title : d).ToList();
             var models = Runs.Select(r => r.Model).Distinct().ToList();
             var optimizers = Runs.Select(r => r.Optimizer).Distinct().ToList();
             return $"{string.Join("/", datasets)}, {string.Join("/", models)}, {string.Join("/", optimizers)}";

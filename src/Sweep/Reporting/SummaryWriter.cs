@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Sweep.Storage;
+using Sweep.Kernel;
+using Sweep.Spec;
 
 namespace Sweep.Reporting;
 
@@ -24,7 +25,7 @@ internal static class SummaryWriter
         .OrderBy(r => r.BatchSize).ThenBy(r => r.Lr).ThenBy(r => r.Seed)
         .Select(r => new[]
         {
-            r.RunId, FigureStyle.Lr(r.Lr), N(r.BatchSize), N(r.Seed), r.Status, N(r.FinalTrainLoss), N(r.FinalTestLoss),
+            r.RunId, RunConfig.FormatLr(r.Lr), N(r.BatchSize), N(r.Seed), r.Status.Text(), N(r.FinalTrainLoss), N(r.FinalTestLoss),
             N(r.FinalTestAccuracy), r.DivergedAtEpoch?.ToString(CultureInfo.InvariantCulture) ?? "", r.Error ?? "", r.FusedPack ?? "",
         });
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Sweep.Kernel;
+using Sweep.Spec;
 
 namespace Sweep.Reporting;
 
@@ -29,9 +31,14 @@ internal static class Verdict
 
     private static string Coverage(ReportData data, int? planned)
     {
-        var counts = data.Runs.GroupBy(r => r.Status).ToDictionary(g => g.Key, g => g.Count());
-        string statuses = string.Join(", ", counts.OrderBy(c => c.Key).Select(c => $"{c.Value} {c.Key}"));
-        string missing = planned is { } p && p > data.Runs.Count ? $"; the sweep file plans {p} runs, so {p - data.Runs.Count} have not started" : "";
+        var counts = data.Runs.GroupBy(r => r.Status.Text()).ToDictionary(g => g.Key, g => g.Count());
+        string statuses = string.Join(", ", counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Value} {c.Key}"));
+        string missing = planned switch
+        {
+            { } p when p > data.Runs.Count => $"; the sweep file plans {p} runs, so {p - data.Runs.Count} have not started",
+            null => "; this database was written before Sweep stored each sweep's plan, so runs that never started are not counted",
+            _ => "",
+        };
         return $"{data.Runs.Count} runs in the database ({statuses}){missing}.";
     }
 
@@ -70,7 +77,7 @@ internal static class Verdict
             string trend = up ? "rises" : steps.All(s => s.Delta < 0) ? "falls" : "goes up and down";
             string losses = string.Join(" → ", points.Select(p => $"{F(p.Loss.Mean)} (batch {p.BatchSize})"));
             string noise = data.HasRepeats ? (noisy == 0 ? ", every step larger than the spread between seeds" : $", {noisy} of {steps.Count} steps within the spread between seeds") : "";
-            details.Add($"lr={FigureStyle.Lr(lr)}: test loss {trend} with batch size, {losses}{noise}");
+            details.Add($"lr={RunConfig.FormatLr(lr)}: test loss {trend} with batch size, {losses}{noise}");
         }
         if (judged == 0)
         {
@@ -86,7 +93,7 @@ internal static class Verdict
     {
         GridCell best = data.Cells.Where(c => c.TestLoss is not null).MinBy(c => c.TestLoss!.Value.Mean)!;
         string accuracy = best.TestAccuracy is { } a ? $", test accuracy {F(a.Mean * 100)}%" : "";
-        return $"Best cell: lr={FigureStyle.Lr(best.Lr)}, batch size {best.BatchSize} with final test loss {F(best.TestLoss!.Value.Mean)}{accuracy}.";
+        return $"Best cell: lr={RunConfig.FormatLr(best.Lr)}, batch size {best.BatchSize} with final test loss {F(best.TestLoss!.Value.Mean)}{accuracy}.";
     }
 
     /// <summary>Fits log10(best lr) against log10(batch size): slope 1 is the linear scaling rule, 0.5 square-root scaling.</summary>
@@ -97,7 +104,7 @@ internal static class Verdict
             .Where(x => x.Cells.Count > 0)
             .Select(x => (x.Batch, Best: x.Cells.MinBy(c => c.TestLoss!.Value.Mean)!, Tried: x.Cells.Select(c => c.Lr).Order().ToList()))
             .ToList();
-        string list = string.Join(", ", best.Select(b => $"batch {b.Batch} → lr={FigureStyle.Lr(b.Best.Lr)}"));
+        string list = string.Join(", ", best.Select(b => $"batch {b.Batch} → lr={RunConfig.FormatLr(b.Best.Lr)}"));
         if (best.Count < 3)
         {
             return $"Best learning rate per batch size: {list}. Fitting how it scales needs at least 3 batch sizes, so the grid is too coarse to tell linear (slope 1) from square-root (slope 0.5) scaling.";

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Dapper;
 using Microsoft.Data.Sqlite;
-using Sweep.Configuration;
+using Sweep.Kernel;
 
 namespace Sweep.Storage;
 
@@ -33,6 +33,7 @@ internal static class ResultsDatabase
             CheckNotNewer(connection.ExecuteScalar<int>("PRAGMA user_version;"), path);
             connection.Execute("PRAGMA journal_mode = WAL;");
             Migrate(connection, path);
+            ConfigKeyBackfill.Apply(connection);
         }
         catch
         {

@@ -1,3 +1,5 @@
+using Sweep.Kernel;
+
 namespace Sweep.Storage;
 
 // Row types as SQLite returns them: INTEGER → long, REAL → double.
@@ -6,7 +8,14 @@ namespace Sweep.Storage;
 internal sealed record RunRow
 {
     public string RunId { get; init; } = "";
-    public string Status { get; init; } = "";
+    public RunStatus Status { get; init; }
+
+    /// <summary>The status as stored (Dapper fills this from the <c>status</c> column).</summary>
+    public string StatusText
+    {
+        get => Status.Text();
+        init => Status = RunStatusText.Parse(value);
+    }
     public string Dataset { get; init; } = "";
     public string Model { get; init; } = "";
     public string Optimizer { get; init; } = "";
@@ -49,14 +58,4 @@ internal sealed record EnvironmentRow
     public string TorchsharpVersion { get; init; } = "";
     public string DotnetVersion { get; init; } = "";
     public string? GitCommit { get; init; }
-}
-
-/// <summary>Measured training speed of one data set, model and batch size.</summary>
-internal sealed record SpeedRow
-{
-    public string Dataset { get; init; } = "";
-    public string Model { get; init; } = "";
-    public long BatchSize { get; init; }
-    public double ImagesPerSecond { get; init; }
-    public long Epochs { get; init; }
 }

@@ -1,7 +1,8 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
-using Sweep.Configuration;
-using Sweep.Training;
+using Sweep.Kernel;
+using Sweep.Planning;
+using Sweep.Spec;
 
 namespace Sweep.Storage;
 
@@ -10,12 +11,19 @@ internal sealed class RunRepository(SqliteConnection connection)
 {
     static RunRepository() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-    public long StartSweep(SweepPlan plan) => Write(tx => connection.ExecuteScalar<long>(
-        """
-        INSERT INTO sweeps (name, file_path, file_contents, started_at)
-        VALUES (@Name, @SourcePath, @SourceText, @Now) RETURNING sweep_id;
-        """,
-        new { plan.Name, plan.SourcePath, plan.SourceText, Now = Now() }, tx));
+    /// <summary>Records an invocation of a sweep with the runs it plans, in plan order.</summary>
+    public long StartSweep(SweepPlan plan) => Write(tx =>
+    {
+        long sweepId = connection.ExecuteScalar<long>(
+            """
+            INSERT INTO sweeps (name, file_path, file_contents, started_at, varying_settings)
+            VALUES (@Name, @SourcePath, @SourceText, @Now, @Varying) RETURNING sweep_id;
+            """,
+            new { plan.Name, plan.SourcePath, plan.SourceText, Now = Now(), Varying = string.Join(",", plan.VaryingSettings) }, tx);
+        connection.Execute("INSERT INTO sweep_plan (sweep_id, position, run_id) VALUES (@sweepId, @Position, @RunId);",
+            plan.PlannedRunIds.Select((runId, i) => new { sweepId, Position = i + 1, RunId = runId }), tx);
+        return sweepId;
+    });
 
     public void FinishSweep(long sweepId) => Write(tx => connection.Execute(
         "UPDATE sweeps SET finished_at = @Now WHERE sweep_id = @sweepId;", new { sweepId, Now = Now() }, tx));
@@ -35,10 +43,10 @@ internal sealed class RunRepository(SqliteConnection connection)
         }, tx));
 
     /// <summary>The status of each of the given runs that the database holds.</summary>
-    public IReadOnlyDictionary<string, string> StatusOf(IEnumerable<string> runIds) => Read(() =>
+    public IReadOnlyDictionary<string, RunStatus> StatusOf(IEnumerable<string> runIds) => Read(() =>
         connection.Query<(string RunId, string Status)>(
                 "SELECT run_id, status FROM runs WHERE run_id IN @ids;", new { ids = runIds.ToArray() })
-            .ToDictionary(r => r.RunId, r => r.Status));
+            .ToDictionary(r => r.RunId, r => RunStatusText.Parse(r.Status)));
 
     /// <summary>Records that a sweep asked for an already finished run.</summary>
     public void LinkRun(long sweepId, string runId) => Write(tx => connection.Execute(
@@ -53,16 +61,16 @@ internal sealed class RunRepository(SqliteConnection connection)
             INSERT INTO runs (run_id, sweep_id, environment_id, dataset, model, optimizer, lr, batch_size, epochs, seed,
                               train_size, test_size, augment, momentum, weight_decay, final_relu, device, threads,
                               deterministic, divergence_factor, data_dir, config_json, status, started_at,
-                              used_device, used_threads)
+                              used_device, used_threads, config_key)
             VALUES (@RunId, @sweepId, @environmentId, @Dataset, @Model, @Optimizer, @Lr, @BatchSize, @Epochs, @Seed,
                     @TrainSize, @TestSize, @Augment, @Momentum, @WeightDecay, @FinalRelu, @Device, @Threads,
-                    @Deterministic, @DivergenceFactor, @DataDir, @Json, 'running', @Now, @usedDevice, @usedThreads)
+                    @Deterministic, @DivergenceFactor, @DataDir, @Json, @Running, @Now, @usedDevice, @usedThreads, @ConfigKey)
             ON CONFLICT (run_id) DO UPDATE SET
                 sweep_id = excluded.sweep_id, environment_id = excluded.environment_id, config_json = excluded.config_json,
                 device = excluded.device, threads = excluded.threads, deterministic = excluded.deterministic,
                 divergence_factor = excluded.divergence_factor, data_dir = excluded.data_dir,
                 used_device = excluded.used_device, used_threads = excluded.used_threads,
-                status = 'running', started_at = excluded.started_at, finished_at = NULL, final_train_loss = NULL,
+                config_key = excluded.config_key, status = excluded.status, started_at = excluded.started_at, finished_at = NULL, final_train_loss = NULL,
                 final_test_loss = NULL, final_test_accuracy = NULL, diverged_at_epoch = NULL, error = NULL;
             """,
             new
@@ -70,6 +78,7 @@ internal sealed class RunRepository(SqliteConnection connection)
                 run.RunId, sweepId, environmentId, c.Dataset, c.Model, c.Optimizer, c.Lr, c.BatchSize, c.Epochs, c.Seed,
                 c.TrainSize, c.TestSize, c.Augment, c.Momentum, c.WeightDecay, c.FinalRelu, c.Device, c.Threads,
                 c.Deterministic, c.DivergenceFactor, c.DataDir, Json = c.ToJson(), Now = Now(), usedDevice, usedThreads,
+                Running = RunStatus.Running.Text(), ConfigKey = RunIdentity.ConfigurationKey(c),
             }, tx);
         connection.Execute("INSERT OR IGNORE INTO sweep_runs (sweep_id, run_id) VALUES (@sweepId, @RunId);",
             new { sweepId, run.RunId }, tx);
@@ -110,7 +119,7 @@ internal sealed class RunRepository(SqliteConnection connection)
         tx));
 
     /// <summary>Ends a run; final metrics are those of its last recorded epoch.</summary>
-    public void FinishRun(string runId, string status, long? divergedAtEpoch, string? error) => Write(tx => connection.Execute(
+    public void FinishRun(string runId, RunStatus status, long? divergedAtEpoch, string? error) => Write(tx => connection.Execute(
         """
         UPDATE runs SET status = @status, finished_at = @Now, diverged_at_epoch = @divergedAtEpoch, error = @error,
             final_train_loss = (SELECT train_loss FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1),
@@ -118,12 +127,12 @@ internal sealed class RunRepository(SqliteConnection connection)
             final_test_accuracy = (SELECT test_accuracy FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1)
         WHERE run_id = @runId;
         """,
-        new { runId, status, divergedAtEpoch, error, Now = Now() }, tx));
+        new { runId, status = status.Text(), divergedAtEpoch, error, Now = Now() }, tx));
 
     /// <summary>Runs of the named sweep (its latest invocation's list), or of every sweep when null.</summary>
     public IReadOnlyList<RunRow> Runs(string? sweepName) => connection.Query<RunRow>(
         """
-        SELECT run_id, status, dataset, model, optimizer, lr, batch_size, epochs, seed, final_train_loss,
+        SELECT run_id, status AS status_text, dataset, model, optimizer, lr, batch_size, epochs, seed, final_train_loss,
                final_test_loss, final_test_accuracy, diverged_at_epoch, error, fused_pack
         FROM runs
         WHERE @sweepName IS NULL OR run_id IN (
@@ -138,18 +147,28 @@ internal sealed class RunRepository(SqliteConnection connection)
         """, new { ids = runIds.ToArray() }).ToList();
 
     /// <summary>Mean training speed of earlier epochs per data set, model and batch size.</summary>
-    public IReadOnlyList<SpeedRow> TrainingSpeeds() => connection.Query<SpeedRow>(
+    public IReadOnlyList<MeasuredSpeed> TrainingSpeeds() => connection.Query<(string Dataset, string Model, long BatchSize, double ImagesPerSecond)>(
         """
-        SELECT r.dataset, r.model, r.batch_size, avg(e.images_per_second) AS images_per_second, count(*) AS epochs
+        SELECT r.dataset, r.model, r.batch_size, avg(e.images_per_second)
         FROM epochs e JOIN runs r ON r.run_id = e.run_id
         GROUP BY r.dataset, r.model, r.batch_size;
-        """).ToList();
+        """).Select(s => new MeasuredSpeed(s.Dataset, s.Model, s.BatchSize, s.ImagesPerSecond)).ToList();
 
-    /// <summary>The file of the most recent invocation of a sweep: its path and contents.</summary>
-    public (string Path, string Contents)? LatestSweepFile(string sweepName) => Read(() =>
-        connection.Query<(string, string)>(
-            "SELECT file_path, file_contents FROM sweeps WHERE name = @sweepName ORDER BY sweep_id DESC LIMIT 1;",
-            new { sweepName }).Select(r => ((string, string)?)r).FirstOrDefault());
+    /// <summary>
+    /// How many runs the most recent invocation of a sweep planned, or null when the database
+    /// predates stored plans (schema version 3 and earlier).
+    /// </summary>
+    public int? PlannedRunCount(string sweepName) => Read<int?>(() =>
+    {
+        long? sweepId = connection.QueryFirstOrDefault<long?>(
+            "SELECT sweep_id FROM sweeps WHERE name = @sweepName ORDER BY sweep_id DESC LIMIT 1;", new { sweepName });
+        if (sweepId is null || !HasTable("sweep_plan"))
+        {
+            return null;
+        }
+        int count = connection.ExecuteScalar<int>("SELECT count(*) FROM sweep_plan WHERE sweep_id = @sweepId;", new { sweepId });
+        return count > 0 ? count : null;
+    });
 
     /// <summary>The environment of the most recent invocation.</summary>
     public EnvironmentRow? LatestEnvironment() => Read(() => connection.QueryFirstOrDefault<EnvironmentRow>(
@@ -166,6 +185,9 @@ internal sealed class RunRepository(SqliteConnection connection)
 
     public IReadOnlyList<string> SweepNames() =>
         connection.Query<string>("SELECT DISTINCT name FROM sweeps ORDER BY name;").ToList();
+
+    private bool HasTable(string name) =>
+        connection.ExecuteScalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = @name;", new { name }) > 0;
 
     // One connection serves parallel runs; SQLite connections are not thread-safe, so every use is serialised.
     private readonly Lock _gate = new();

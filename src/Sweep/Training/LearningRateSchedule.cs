@@ -1,4 +1,4 @@
-using Sweep.Configuration;
+using Sweep.Spec;
 
 namespace Sweep.Training;
 
@@ -10,8 +10,6 @@ namespace Sweep.Training;
 /// </summary>
 internal static class LearningRateSchedule
 {
-    public static IReadOnlyList<string> Names { get; } = ["constant", "step", "cosine"];
-
     public static double At(RunConfig config, int epoch)
     {
         if (epoch <= config.WarmupEpochs)

@@ -1,5 +1,5 @@
-using Sweep.Configuration;
-using Sweep.Data;
+using Sweep.Kernel;
+using Sweep.Spec;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,10 +8,6 @@ namespace Sweep.Training;
 /// <summary>Builds the model a run names, shaped for its data set, with seeded initial weights.</summary>
 internal static class ModelFactory
 {
-    public const string DefaultName = "small-cnn";
-
-    public static IReadOnlyList<string> Names { get; } = ["small-cnn", "seed-cnn", "vgg"];
-
     // TorchSharp's weight initialisers draw from the global generator only, so seeding it and
     // building the model must not interleave with another thread doing the same.
     private static readonly Lock InitGate = new();
@@ -26,7 +22,7 @@ internal static class ModelFactory
                 "small-cnn" => new SmallCnn(data.Channels, data.Height, data.Width, data.Classes),
                 "seed-cnn" => new SeedCnn(data.Channels, data.Height, data.Width, data.Classes, config.FinalRelu),
                 "vgg" => new VggNet(data.Channels, data.Height, data.Width, data.Classes, config.VggDepth, config.VggWidth),
-                _ => throw new SweepInputException($"Unknown model '{config.Model}'; known: {string.Join(", ", Names)}."),
+                _ => throw new SweepInputException($"Unknown model '{config.Model}'; known: {string.Join(", ", Choices.Models)}."),
             };
             return model.to(device);
         }

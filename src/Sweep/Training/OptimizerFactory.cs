@@ -1,4 +1,5 @@
-using Sweep.Configuration;
+using Sweep.Kernel;
+using Sweep.Spec;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -7,13 +8,11 @@ namespace Sweep.Training;
 /// <summary>Builds the optimizer a run names.</summary>
 internal static class OptimizerFactory
 {
-    public static IReadOnlyList<string> Names { get; } = ["adam", "adamw", "sgd"];
-
     public static optim.Optimizer Create(RunConfig config, IEnumerable<Parameter> parameters) => config.Optimizer switch
     {
         "adam" => optim.Adam(parameters, config.Lr, weight_decay: config.WeightDecay),
         "adamw" => optim.AdamW(parameters, config.Lr, weight_decay: config.WeightDecay),
         "sgd" => optim.SGD(parameters, config.Lr, momentum: config.Momentum, weight_decay: config.WeightDecay, nesterov: config.Nesterov),
-        _ => throw new SweepInputException($"Unknown optimizer '{config.Optimizer}'; known: {string.Join(", ", Names)}."),
+        _ => throw new SweepInputException($"Unknown optimizer '{config.Optimizer}'; known: {string.Join(", ", Choices.Optimizers)}."),
     };
 }

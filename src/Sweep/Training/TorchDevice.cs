@@ -1,5 +1,6 @@
 using System.Reflection;
-using Sweep.Configuration;
+using Sweep.Kernel;
+using Sweep.Spec;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,6 +17,8 @@ internal static class TorchDevice
             "device: cuda was requested but no CUDA device is available to this build; use device: cpu or auto, or build with -p:TorchBackend=cuda on a machine with an NVIDIA GPU."),
         _ => cuda.is_available() ? CUDA : CPU,
     };
+
+    public static bool CudaAvailable => cuda.is_available();
 
     public static string TorchVersion => __version__;
 

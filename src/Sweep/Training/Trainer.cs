@@ -1,6 +1,8 @@
 using System.Diagnostics;
-using Sweep.Configuration;
 using Sweep.Data;
+using Sweep.Kernel;
+using Sweep.Spec;
+using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,8 +15,6 @@ namespace Sweep.Training;
 /// </summary>
 internal sealed class Trainer
 {
-    private const int EvaluationBatch = 1000;
-
     public RunResult Train(RunConfig config, DatasetPair data, ITrainingObserver observer, CancellationToken cancel) =>
         Train(config, data, observer, cancel, TrainerOptions.For(config));
 
@@ -30,7 +30,7 @@ internal sealed class Trainer
         var optimizer = OptimizerFactory.Create(config, model.parameters());
         try
         {
-            int start = Resume(config, data, device, options, observer, ref model, ref optimizer);
+            int start = Restore(config, data, device, options.Checkpoints, observer, ref model, ref optimizer);
             observer.OnStart(start);
             return Loop(config, data, device, observer, cancel, options, model, optimizer, start);
         }
@@ -41,22 +41,21 @@ internal sealed class Trainer
         }
     }
 
-    private static int Resume(RunConfig config, DatasetPair data, Device device, TrainerOptions options, ITrainingObserver observer,
+    /// <summary>The epoch to continue after; a checkpoint that fails half-way leaves a fresh model and optimizer.</summary>
+    private static int Restore(RunConfig config, DatasetPair data, Device device, ITrainingCheckpoints? checkpoints, ITrainingObserver observer,
         ref nn.Module<Tensor, Tensor> model, ref optim.Optimizer optimizer)
     {
-        int epoch = options.ResumeEpoch;
-        if (options.Checkpoints is not { } store || epoch == 0)
+        if (checkpoints is null)
         {
             return 0;
         }
         try
         {
-            store.Restore(options.RunId, model, (TorchSharp.Modules.OptimizerHelper)optimizer);
-            return epoch;
+            return checkpoints.Restore(new ModelState(model, (OptimizerHelper)optimizer));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            observer.OnWarning($"checkpoint {store.PathFor(options.RunId)} could not be loaded ({ex.Message}); starting run {options.RunId} over");
+            observer.OnWarning($"{ex.Message}; starting the run over");
             optimizer.Dispose();
             model.Dispose();
             model = ModelFactory.Create(config, data.Info, device);
@@ -69,8 +68,8 @@ internal sealed class Trainer
         TrainerOptions options, nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, int start)
     {
         using var images = new ImageTensors(data, device);
+        var state = new ModelState(model, (OptimizerHelper)optimizer);
         var epochs = new List<EpochMetrics>();
-        double divergenceBound = config.DivergenceFactor * Math.Log(data.Info.Classes);
         for (int epoch = start + 1; epoch <= config.Epochs; epoch++)
         {
             // Shuffling and augmentation draw from a generator seeded by the run's seed and the
@@ -82,25 +81,19 @@ internal sealed class Trainer
                 group.LearningRate = lr;
             }
             var (trainLoss, lastLoss, seconds) = TrainEpoch(config, model, optimizer, generator, images, epoch, observer, cancel);
-            var (testLoss, testAccuracy) = Evaluate(model, images);
-            var metrics = new EpochMetrics(epoch, trainLoss, lastLoss, testLoss, testAccuracy, lr, seconds,
+            var (testLoss, testAccuracy) = Evaluation.Run(model, 1, x => model.forward(x).unsqueeze(0), images);
+            var metrics = new EpochMetrics(epoch, trainLoss, lastLoss, testLoss[0], testAccuracy[0], lr, seconds,
                 images.TrainCount / Math.Max(seconds, 1e-9));
             epochs.Add(metrics);
             observer.OnEpoch(metrics);
-            if (!double.IsFinite(trainLoss) || trainLoss > divergenceBound)
+            if (DivergenceRule.Check(config, data.Info.Classes, epoch, trainLoss) is { } diverged)
             {
-                return new RunResult(RunOutcome.Diverged, epochs, epoch, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"training loss {trainLoss:G4} in epoch {epoch} is beyond {divergenceBound:G3} ({config.DivergenceFactor:G3} × ln {data.Info.Classes})"));
+                return new RunResult(RunOutcome.Diverged, epochs, epoch, diverged);
             }
             // After the epoch's row is committed: a crash between the two repeats this epoch on resume.
-            options.Checkpoints?.Save(options.RunId, epoch, model, (TorchSharp.Modules.OptimizerHelper)optimizer);
+            options.Checkpoints?.EpochEnded(epoch, state);
         }
-        if (options.FinalModelPath is { } modelPath)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
-            model.save(modelPath + ".tmp");
-            File.Move(modelPath + ".tmp", modelPath, overwrite: true);
-        }
+        options.Checkpoints?.TrainingEnded(state);
         return new RunResult(RunOutcome.Completed, epochs, null, null);
     }
 
@@ -129,20 +122,5 @@ internal sealed class Trainer
         }
         double seconds = clock.Elapsed.TotalSeconds;
         return (lossSum.item<double>() / images.TrainCount, lastLoss.item<float>(), seconds);
-    }
-
-    private static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, ImageTensors images)
-    {
-        model.eval();
-        using var noGrad = no_grad();
-        using Tensor lossSum = zeros(1, dtype: float64, device: images.Device);
-        using Tensor correct = zeros(1, dtype: int64, device: images.Device);
-        foreach (var (x, y) in images.TestBatches(EvaluationBatch))
-        {
-            Tensor logits = model.forward(x);
-            lossSum.add_(nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum));
-            correct.add_(logits.argmax(1).eq(y).sum());
-        }
-        return (lossSum.item<double>() / images.TestCount, (double)correct.item<long>() / images.TestCount);
     }
 }

@@ -11,8 +11,6 @@ namespace Sweep.Training;
 internal sealed class VggNet(int channels, int height, int width, int classes, string depth, int baseWidth)
     : LayerChain(nameof(VggNet), Build(channels, height, width, classes, depth, baseWidth))
 {
-    public static IReadOnlyList<string> Depths { get; } = ["11", "13", "16", "19"];
-
     // Convolutions per stage; each stage doubles the width up to 8 × the base, then pools.
     private static readonly Dictionary<string, int[]> Stages = new()
     {

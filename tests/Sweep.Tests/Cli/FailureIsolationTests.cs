@@ -1,4 +1,4 @@
-using Sweep.Configuration;
+using Sweep.Planning;
 using Sweep.Tests.Support;
 
 namespace Sweep.Tests.Cli;
@@ -27,7 +27,7 @@ public sealed class FailureIsolationTests
     {
         using var dir = new TempDir();
         string file = dir.Write("s.yaml", "train_size: 100\ntest_size: 50\nepochs: 2\ngrid:\n  lr: [0.01, 0.001, 0.0001]\n");
-        string victim = SweepFileParser.Load(file).Runs[1].RunId;
+        string victim = SweepPlanner.Load(file).Runs[1].RunId;
         // A folder where the run's checkpoint file must go: writing it fails for that run only.
         Directory.CreateDirectory(dir.File($"results/checkpoints/{victim}.ckpt/blocker"));
 
@@ -45,7 +45,7 @@ public sealed class FailureIsolationTests
     [Test]
     public void Out_of_memory_from_torch_is_explained_with_what_to_change()
     {
-        var config = SweepFileParser.Parse("grid:\n  batch_size: [256]\n", "s.yaml").Runs[0].Config;
+        var config = Plans.OneRun("grid:\n  batch_size: [256]\n");
         Exception? oom = null;
         try
         {
@@ -57,7 +57,7 @@ public sealed class FailureIsolationTests
         }
 
         Assert.That(oom, Is.Not.Null, "allocating 128 TiB must fail");
-        string message = Sweep.Execution.FailureMessage.For(oom!, config, parallel: 2);
+        string message = Sweep.Running.FailureMessage.For(oom!, config, parallel: 2);
         Assert.That(message, Does.StartWith("out of memory on auto at batch_size 256 with small-cnn"));
         Assert.That(message, Does.Contain("try a smaller batch_size, a smaller model or a lower --parallel"));
     }

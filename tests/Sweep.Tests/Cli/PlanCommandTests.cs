@@ -37,7 +37,7 @@ public sealed class PlanCommandTests
         using var dir = new TempDir();
         dir.Write("f.yaml", $"name: f\nmodel: {model}\ntrain_size: 100\ntest_size: 50\nepochs: 1\ngrid:\n  lr: [0.01, 0.001, 0.0001]\n");
 
-        CliResult plan = SweepCli.Run(dir.Path, "plan", "f.yaml", "--fuse");
+        CliResult plan = InProcessCli.Run("plan", dir.File("f.yaml"), "--fuse", "--db", dir.File("results/results.db"));
 
         Assert.That(plan.ExitCode, Is.EqualTo(0), plan.ToString());
         Assert.That(plan.Stdout, Does.Contain("fuse: 1 fused packs (3 runs), 0 runs alone."));

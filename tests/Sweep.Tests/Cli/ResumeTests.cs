@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Sweep.Configuration;
+using Sweep.Planning;
 using Sweep.Tests.Support;
 
 namespace Sweep.Tests.Cli;
@@ -81,7 +81,7 @@ public sealed class ResumeTests
         using var dir = new TempDir();
         string yaml = "train_size: 100\ntest_size: 50\nepochs: 2\nkeep_checkpoints: true\ngrid:\n  lr: [0.01, 0.001]\n";
         string file = dir.Write("s.yaml", yaml);
-        var ids = SweepFileParser.Load(file).Runs.Select(r => r.RunId).ToList();
+        var ids = SweepPlanner.Load(file).Runs.Select(r => r.RunId).ToList();
         Directory.CreateDirectory(dir.File("results/checkpoints"));
         File.WriteAllText(dir.File($"results/checkpoints/{ids[0]}.ckpt"), "garbage");
 

@@ -1,11 +1,11 @@
-using Sweep.Cluster;
-using Sweep.Configuration;
+using Sweep.Kernel;
+using Sweep.Planning;
 
 namespace Sweep.Tests.Cluster;
 
 public sealed class ShardingTests
 {
-    private static SweepPlan Plan() => SweepFileParser.Parse(
+    private static SweepPlan Plan() => SweepPlanner.Parse(
         "repeats: 2\ngrid:\n  lr: [0.1, 0.01, 0.001]\n  batch_size: [16, 64, 256]\n  epochs: [1, 4]\n", "s.yaml");
 
     [Test]

@@ -1,5 +1,5 @@
-using Sweep.Configuration;
 using Sweep.Data;
+using Sweep.Kernel;
 using Sweep.Tests.Support;
 
 namespace Sweep.Tests.Data;

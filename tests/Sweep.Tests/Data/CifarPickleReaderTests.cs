@@ -1,5 +1,5 @@
-using Sweep.Configuration;
 using Sweep.Data;
+using Sweep.Kernel;
 using Sweep.Tests.Support;
 
 namespace Sweep.Tests.Data;
@@ -51,8 +51,8 @@ public sealed class CifarPickleReaderTests
         Assert.That(fromPickle.Train.Labels, Is.EqualTo(fromBinary.Train.Labels));
         Assert.That(fromPickle.Test.Pixels, Is.EqualTo(fromBinary.Test.Pixels));
         // data_dir may name the folder above (torchvision's root) or the data set's folder itself.
-        Assert.That(DatasetCatalog.Load("cifar10", dir.Path, null, null).Train.Count, Is.EqualTo(100));
-        Assert.That(DatasetCatalog.Load("cifar10", dir.File("cifar-10-batches-bin"), null, null).Test.Count, Is.EqualTo(10));
+        Assert.That(DatasetLoader.Load("cifar10", dir.Path, null, null).Train.Count, Is.EqualTo(100));
+        Assert.That(DatasetLoader.Load("cifar10", dir.File("cifar-10-batches-bin"), null, null).Test.Count, Is.EqualTo(10));
     }
 
     [Test]

@@ -1,8 +1,8 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
-using Sweep.Configuration;
 using Sweep.Data;
+using Sweep.Kernel;
 using Sweep.Tests.Support;
 
 namespace Sweep.Tests.Data;
@@ -40,7 +40,7 @@ public sealed class DownloadTests
         using var server = new LocalHttpServer(new() { ["train-images-idx3-ubyte.gz"] = [1, 2, 3] });
         var request = new DataRequest("mnist", dir.File("data"), null, null, Download: true, Mirror: server.BaseUrl);
 
-        var error = Assert.Throws<SweepInputException>(() => DatasetCatalog.Load(request, () => new Downloader(new HttpClient())))!;
+        var error = Assert.Throws<SweepInputException>(() => DatasetLoader.Load(request, () => new Downloader(new HttpClient())))!;
 
         Assert.That(error.Message, Does.Contain("not the expected f68b3c2dcbeaaa9fbdd348bbdeb94873"));
         Assert.That(Directory.GetFiles(dir.File("data"), "*", SearchOption.AllDirectories), Is.Empty);

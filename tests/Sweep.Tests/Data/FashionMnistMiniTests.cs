@@ -7,7 +7,7 @@ public sealed class FashionMnistMiniTests
     [Test]
     public void The_embedded_set_is_class_balanced_and_interleaved()
     {
-        DatasetPair mini = DatasetCatalog.Load("fashion-mnist-mini", null, null, null);
+        DatasetPair mini = DatasetLoader.Load("fashion-mnist-mini", null, null, null);
 
         Assert.That(mini.Train.Count, Is.EqualTo(6000));
         Assert.That(mini.Test.Count, Is.EqualTo(1000));
@@ -20,7 +20,7 @@ public sealed class FashionMnistMiniTests
     [Test]
     public void Train_size_takes_a_balanced_prefix()
     {
-        DatasetPair mini = DatasetCatalog.Load("fashion-mnist-mini", null, 50, 20);
+        DatasetPair mini = DatasetLoader.Load("fashion-mnist-mini", null, 50, 20);
 
         Assert.That(mini.Train.Count, Is.EqualTo(50));
         Assert.That(mini.Test.Count, Is.EqualTo(20));
@@ -30,13 +30,13 @@ public sealed class FashionMnistMiniTests
     [Test]
     public void Rebuilding_from_the_Debian_package_gives_the_embedded_images()
     {
-        if (!File.Exists(Path.Combine(DatasetCatalog.DebianFashionMnistDir, "train-images-idx3-ubyte.gz")))
+        if (!File.Exists(Path.Combine(DatasetLoader.DebianFashionMnistDir, "train-images-idx3-ubyte.gz")))
         {
-            Assert.Ignore($"Debian's dataset-fashion-mnist is not installed ({DatasetCatalog.DebianFashionMnistDir}); .ci/run installs it.");
+            Assert.Ignore($"Debian's dataset-fashion-mnist is not installed ({DatasetLoader.DebianFashionMnistDir}); .ci/run installs it.");
         }
-        DatasetPair full = DatasetCatalog.Load("fashion-mnist", null, null, null);
+        DatasetPair full = DatasetLoader.Load("fashion-mnist", null, null, null);
         var (train, test) = FashionMnistMini.Build(full.Train, full.Test);
-        DatasetPair embedded = DatasetCatalog.Load("fashion-mnist-mini", null, null, null);
+        DatasetPair embedded = DatasetLoader.Load("fashion-mnist-mini", null, null, null);
 
         Assert.That(full.Train.Count, Is.EqualTo(60000));
         Assert.That(full.Test.Count, Is.EqualTo(10000));
@@ -49,8 +49,8 @@ public sealed class FashionMnistMiniTests
     [Test]
     public void A_missing_data_set_names_every_place_looked_and_how_to_get_it()
     {
-        var error = Assert.Throws<Sweep.Configuration.SweepInputException>(
-            () => DatasetCatalog.Load("cifar10", "/nonexistent/data", null, null))!;
+        var error = Assert.Throws<Sweep.Kernel.SweepInputException>(
+            () => DatasetLoader.Load("cifar10", "/nonexistent/data", null, null))!;
 
         Assert.That(error.Message, Does.Contain("/nonexistent/data/cifar-10-batches-bin"));
         Assert.That(error.Message, Does.Contain("set data_dir"));

@@ -1,6 +1,6 @@
 using System.IO.Compression;
-using Sweep.Configuration;
 using Sweep.Data;
+using Sweep.Kernel;
 using Sweep.Tests.Support;
 
 namespace Sweep.Tests.Data;

@@ -1,3 +1,5 @@
+using Sweep.Kernel;
+using Sweep.Reporting.Figures;
 using Sweep.Reporting;
 using Sweep.Storage;
 using Sweep.Tests.Support;
@@ -15,7 +17,7 @@ public sealed class ReportWriterTests
             foreach (double lr in new[] { 0.01, 0.001 })
             {
                 string id = $"{batch}-{lr}";
-                runs.Add(new RunRow { RunId = id, Status = "completed", Dataset = "fashion-mnist-mini", Model = "small-cnn", Optimizer = "adam", Lr = lr, BatchSize = batch, Epochs = 3, FinalTestLoss = lr * batch, FinalTestAccuracy = 0.8 });
+                runs.Add(new RunRow { RunId = id, Status = RunStatus.Completed, Dataset = "fashion-mnist-mini", Model = "small-cnn", Optimizer = "adam", Lr = lr, BatchSize = batch, Epochs = 3, FinalTestLoss = lr * batch, FinalTestAccuracy = 0.8 });
                 epochs[id] = Enumerable.Range(1, 3).Select(e => new EpochRow { RunId = id, Epoch = e, TrainLoss = 2.0 / e + lr, TestLoss = 2.2 / e, TestAccuracy = 0.3 * e }).ToList();
             }
         }

@@ -1,3 +1,4 @@
+using Sweep.Kernel;
 using Sweep.Reporting;
 using Sweep.Storage;
 
@@ -6,7 +7,7 @@ namespace Sweep.Tests.Reporting;
 public sealed class VerdictTests
 {
     /// <summary>A grid where loss(lr, batch) is given; one run per seed.</summary>
-    private static ReportData Grid(Func<double, long, int, double> loss, double[] lrs, long[] batches, int seeds = 1, string status = "completed")
+    private static ReportData Grid(Func<double, long, int, double> loss, double[] lrs, long[] batches, int seeds = 1, RunStatus status = RunStatus.Completed)
     {
         var runs = new List<RunRow>();
         foreach (double lr in lrs)
@@ -88,7 +89,7 @@ public sealed class VerdictTests
         var partial = Grid((lr, b, _) => 1, [0.1], [16, 64]);
         Assert.That(Verdict.Of(partial, plannedRuns: 6)[0], Is.EqualTo("2 runs in the database (2 completed); the sweep file plans 6 runs, so 4 have not started."));
 
-        var running = Grid((lr, b, _) => 1, [0.1], [16], status: "running");
+        var running = Grid((lr, b, _) => 1, [0.1], [16], status: RunStatus.Running);
         Assert.That(Verdict.Of(running, null), Has.Some.EqualTo("No run has completed yet, so there is nothing to compare."));
     }
 }

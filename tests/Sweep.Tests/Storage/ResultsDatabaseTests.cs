@@ -1,9 +1,9 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
-using Sweep.Configuration;
+using Sweep.Kernel;
+using Sweep.Planning;
 using Sweep.Storage;
 using Sweep.Tests.Support;
-using Sweep.Training;
 
 namespace Sweep.Tests.Storage;
 
@@ -58,7 +58,7 @@ public sealed class ResultsDatabaseTests
     public void Runs_and_epochs_round_trip_and_a_rerun_replaces_unfinished_epochs()
     {
         using var dir = new TempDir();
-        SweepPlan plan = SweepFileParser.Parse("name: s\ngrid:\n  lr: [0.1, 0.01]\n", dir.File("s.yaml"));
+        SweepPlan plan = SweepPlanner.Parse("name: s\ngrid:\n  lr: [0.1, 0.01]\n", dir.File("s.yaml"));
         using var connection = ResultsDatabase.OpenForWriting(dir.File("results.db"));
         var repository = new RunRepository(connection);
         long sweepId = repository.StartSweep(plan);
@@ -71,12 +71,12 @@ public sealed class ResultsDatabaseTests
         repository.KeepEpochsUpTo(run.RunId, 0);
         repository.AddEpoch(run.RunId, new EpochMetrics(1, 1.5, 1.6, 1.4, 0.4, 0.1, 1.0, 100));
         repository.AddEpoch(run.RunId, new EpochMetrics(2, 1.0, 1.1, 0.9, 0.6, 0.1, 1.0, 100));
-        repository.FinishRun(run.RunId, "completed", null, null);
+        repository.FinishRun(run.RunId, RunStatus.Completed, null, null);
 
         RunRow row = repository.Runs("s").Single();
-        Assert.That((row.Status, row.FinalTestLoss, row.FinalTestAccuracy, row.FinalTrainLoss), Is.EqualTo(("completed", 0.9, 0.6, 1.0)));
+        Assert.That((row.Status, row.FinalTestLoss, row.FinalTestAccuracy, row.FinalTrainLoss), Is.EqualTo((RunStatus.Completed, 0.9, 0.6, 1.0)));
         Assert.That(repository.Epochs([run.RunId]).Select(e => e.TrainLoss), Is.EqualTo(new[] { 1.5, 1.0 }));
-        Assert.That(repository.StatusOf(plan.Runs.Select(r => r.RunId)), Is.EqualTo(new Dictionary<string, string> { [run.RunId] = "completed" }));
+        Assert.That(repository.StatusOf(plan.Runs.Select(r => r.RunId)), Is.EqualTo(new Dictionary<string, RunStatus> { [run.RunId] = RunStatus.Completed }));
         Assert.Throws<SqliteException>(() => repository.AddEpoch(run.RunId, new EpochMetrics(2, 0, 0, 0, 0, 0, 0, 0)), "one row per run and epoch");
     }
 }

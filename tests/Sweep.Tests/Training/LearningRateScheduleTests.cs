@@ -1,4 +1,6 @@
-using Sweep.Configuration;
+using Sweep.Planning;
+using Sweep.Spec;
+using Sweep.Tests.Support;
 using Sweep.Training;
 
 namespace Sweep.Tests.Training;
@@ -7,7 +9,7 @@ public sealed class LearningRateScheduleTests
 {
     private static double[] Rates(string yaml)
     {
-        RunConfig config = SweepFileParser.Parse(yaml + "grid:\n  lr: [0.1]\n", "s.yaml").Runs[0].Config;
+        RunConfig config = Plans.OneRun(yaml + "grid:\n  lr: [0.1]\n");
         return Enumerable.Range(1, config.Epochs).Select(e => Math.Round(LearningRateSchedule.At(config, e), 10)).ToArray();
     }
 
@@ -37,9 +39,9 @@ public sealed class LearningRateScheduleTests
     [Test]
     public void Settings_added_later_keep_old_run_ids_while_at_their_defaults()
     {
-        string plain = SweepFileParser.Parse("grid:\n  lr: [0.001]\n  batch_size: [64]\n", "s.yaml").Runs[0].RunId;
-        string explicitDefaults = SweepFileParser.Parse("lr_schedule: constant\nwarmup_epochs: 0\nnesterov: false\ngrid:\n  lr: [0.001]\n  batch_size: [64]\n", "s.yaml").Runs[0].RunId;
-        string changed = SweepFileParser.Parse("lr_schedule: cosine\ngrid:\n  lr: [0.001]\n  batch_size: [64]\n", "s.yaml").Runs[0].RunId;
+        string plain = SweepPlanner.Parse("grid:\n  lr: [0.001]\n  batch_size: [64]\n", "s.yaml").Runs[0].RunId;
+        string explicitDefaults = SweepPlanner.Parse("lr_schedule: constant\nwarmup_epochs: 0\nnesterov: false\ngrid:\n  lr: [0.001]\n  batch_size: [64]\n", "s.yaml").Runs[0].RunId;
+        string changed = SweepPlanner.Parse("lr_schedule: cosine\ngrid:\n  lr: [0.001]\n  batch_size: [64]\n", "s.yaml").Runs[0].RunId;
 
         Assert.That(explicitDefaults, Is.EqualTo(plain));
         Assert.That(changed, Is.Not.EqualTo(plain));

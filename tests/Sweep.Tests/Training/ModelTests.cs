@@ -1,3 +1,4 @@
+using Sweep.Tests.Support;
 using Sweep.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -20,8 +21,8 @@ public sealed class ModelTests
     public void Models_produce_one_logit_per_class(string name, int channels, int height, int width)
     {
         using var scope = NewDisposeScope();
-        var info = new Sweep.Data.DatasetInfo("x", "x", channels, height, width, 10, 100, 10, [0.5f, 0.5f, 0.5f], [0.5f, 0.5f, 0.5f]);
-        var config = Sweep.Configuration.SweepFileParser.Parse($"model: {name}\ngrid:\n  lr: [0.1]\n", "m.yaml").Runs[0].Config;
+        var info = new Sweep.Kernel.DatasetInfo("x", "x", channels, height, width, 10, 100, 10, [0.5f, 0.5f, 0.5f], [0.5f, 0.5f, 0.5f]);
+        var config = Plans.OneRun($"model: {name}\ngrid:\n  lr: [0.1]\n");
         using var model = ModelFactory.Create(config, info, CPU);
 
         Tensor logits = model.forward(randn(4, channels, height, width));

@@ -1,42 +1,28 @@
 using System.Diagnostics;
-using Sweep.Configuration;
 using Sweep.Data;
+using Sweep.Spec;
+using Sweep.Tests.Support;
 using Sweep.Training;
 
 namespace Sweep.Tests.Training;
 
 public sealed class TrainerFeatureTests
 {
-    private sealed class Recorder : ITrainingObserver
+    /// <summary>Trains the file's one run; <paramref name="residentBytes"/> gets the process's working set after each epoch.</summary>
+    private static EpochLog Train(string yaml, List<long>? residentBytes = null)
     {
-        public List<EpochMetrics> Epochs { get; } = [];
-        public List<long> ResidentBytes { get; } = [];
-
-        public void OnStart(int resumedFromEpoch)
+        RunConfig config = Plans.OneRun(yaml);
+        DatasetPair data = DatasetLoader.Load(DataRequest.For(config));
+        var log = new EpochLog
         {
-        }
-
-        public void OnWarning(string message) => Assert.Fail(message);
-
-        public void OnBatch(int epoch, int batch, int batches)
-        {
-        }
-
-        public void OnEpoch(EpochMetrics metrics)
-        {
-            Epochs.Add(metrics);
-            using var self = Process.GetCurrentProcess();
-            ResidentBytes.Add(self.WorkingSet64);
-        }
-    }
-
-    private static Recorder Train(string yaml)
-    {
-        RunConfig config = SweepFileParser.Parse(yaml, "t.yaml").Runs.Single().Config;
-        DatasetPair data = DatasetCatalog.Load(DataRequest.For(config));
-        var recorder = new Recorder();
-        new Trainer().Train(config, data, recorder, CancellationToken.None);
-        return recorder;
+            AfterEpoch = _ =>
+            {
+                using var self = Process.GetCurrentProcess();
+                residentBytes?.Add(self.WorkingSet64);
+            },
+        };
+        new Trainer().Train(config, data, log, CancellationToken.None);
+        return log;
     }
 
     [Test]
@@ -61,9 +47,10 @@ public sealed class TrainerFeatureTests
     [Test]
     public void Native_memory_stays_flat_across_epochs()
     {
-        var recorder = Train("train_size: 300\ntest_size: 100\nepochs: 10\naugment: true\ngrid:\n  lr: [0.001]\n  batch_size: [16]\n");
+        var resident = new List<long>();
+        Train("train_size: 300\ntest_size: 100\nepochs: 10\naugment: true\ngrid:\n  lr: [0.001]\n  batch_size: [16]\n", resident);
 
-        long second = recorder.ResidentBytes[1], tenth = recorder.ResidentBytes[9];
+        long second = resident[1], tenth = resident[9];
         Assert.That(tenth, Is.LessThanOrEqualTo(second * 1.05 + 16 * 1024 * 1024),
             $"RSS grew from {second / 1048576} MiB after epoch 2 to {tenth / 1048576} MiB after epoch 10");
     }

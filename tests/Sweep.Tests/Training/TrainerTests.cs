@@ -1,33 +1,18 @@
-using Sweep.Configuration;
 using Sweep.Data;
+using Sweep.Spec;
+using Sweep.Tests.Support;
 using Sweep.Training;
 
 namespace Sweep.Tests.Training;
 
 public sealed class TrainerTests
 {
-    private sealed class Recorder : ITrainingObserver
+    private static RunConfig Config(string yaml) => Plans.OneRun(yaml);
+
+    private static (RunResult, EpochLog) Train(RunConfig config)
     {
-        public List<EpochMetrics> Epochs { get; } = [];
-        public int Batches { get; private set; }
-
-        public void OnStart(int resumedFromEpoch)
-        {
-        }
-
-        public void OnWarning(string message) => Assert.Fail("unexpected warning: " + message);
-
-        public void OnBatch(int epoch, int batch, int batches) => Batches++;
-
-        public void OnEpoch(EpochMetrics metrics) => Epochs.Add(metrics);
-    }
-
-    private static RunConfig Config(string yaml) => SweepFileParser.Parse(yaml, "t.yaml").Runs.Single().Config;
-
-    private static (RunResult, Recorder) Train(RunConfig config)
-    {
-        DatasetPair data = DatasetCatalog.Load(config.Dataset, null, config.TrainSize, config.TestSize);
-        var recorder = new Recorder();
+        DatasetPair data = DatasetLoader.Load(config.Dataset, null, config.TrainSize, config.TestSize);
+        var recorder = new EpochLog();
         return (new Trainer().Train(config, data, recorder, CancellationToken.None), recorder);
     }
 
@@ -80,36 +65,19 @@ public sealed class TrainerTests
     public void Cancellation_stops_at_the_next_step()
     {
         RunConfig config = Config("train_size: 600\ntest_size: 100\nepochs: 50\ngrid:\n  lr: [0.001]\n  batch_size: [16]\n");
-        DatasetPair data = DatasetCatalog.Load(config.Dataset, null, config.TrainSize, config.TestSize);
+        DatasetPair data = DatasetLoader.Load(config.Dataset, null, config.TrainSize, config.TestSize);
         using var cancel = new CancellationTokenSource();
-        var observer = new CancelAfter(5, cancel);
+        var observer = new EpochLog { AfterBatch = n => CancelAt(n, 5, cancel) };
 
         Assert.Throws<OperationCanceledException>(() => new Trainer().Train(config, data, observer, cancel.Token));
         Assert.That(observer.Batches, Is.EqualTo(5));
     }
 
-    private sealed class CancelAfter(int batches, CancellationTokenSource cancel) : ITrainingObserver
+    private static void CancelAt(int batch, int at, CancellationTokenSource cancel)
     {
-        public int Batches { get; private set; }
-
-        public void OnStart(int resumedFromEpoch)
+        if (batch == at)
         {
-        }
-
-        public void OnWarning(string message)
-        {
-        }
-
-        public void OnBatch(int epoch, int batch, int count)
-        {
-            if (++Batches == batches)
-            {
-                cancel.Cancel();
-            }
-        }
-
-        public void OnEpoch(EpochMetrics metrics)
-        {
+            cancel.Cancel();
         }
     }
 }

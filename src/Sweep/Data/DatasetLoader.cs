@@ -1,0 +1,40 @@
+using Sweep.Kernel;
+
+namespace Sweep.Data;
+
+/// <summary>Loads the data set a run names from wherever its files are.</summary>
+internal static class DatasetLoader
+{
+    /// <summary>Where Debian's dataset-fashion-mnist package puts the files.</summary>
+    public const string DebianFashionMnistDir = "/usr/share/datasets/fashion-mnist";
+
+    /// <summary>Loads a data set, its images in class-balanced order, cut to the requested sizes.</summary>
+    public static DatasetPair Load(string name, string? dataDir, int? trainSize, int? testSize) =>
+        Load(new DataRequest(name, dataDir ?? "", trainSize, testSize));
+
+    public static DatasetPair Load(DataRequest request) => Load(request, Downloader.CreateDefault);
+
+    public static DatasetPair Load(DataRequest request, Func<Downloader> downloader)
+    {
+        DatasetInfo info = KnownDatasets.Describe(request.Dataset);
+        (ImageSet train, ImageSet test) = request.Dataset switch
+        {
+            "fashion-mnist-mini" => FashionMnistMini.Load(),
+            "fashion-mnist" => IdxDatasetSource.FashionMnist.Load(request, downloader),
+            "mnist" => IdxDatasetSource.Mnist.Load(request, downloader),
+            "cifar10" => CifarSource.Load(request, downloader),
+            _ => throw new SweepInputException($"Unknown data set '{request.Dataset}'; known: {string.Join(", ", KnownDatasets.Names)}."),
+        };
+        if ((train.Channels, train.Height, train.Width) != (info.Channels, info.Height, info.Width))
+        {
+            throw new SweepInputException($"The {request.Dataset} files hold {train.Channels}×{train.Height}×{train.Width} images, not {info.Channels}×{info.Height}×{info.Width}; check data_dir.");
+        }
+        if (request.Dataset != "fashion-mnist-mini")
+        {
+            // The mini set is stored in this order already.
+            train = train.InClassBalancedOrder();
+            test = test.InClassBalancedOrder();
+        }
+        return new DatasetPair(info with { TrainCount = train.Count, TestCount = test.Count }, train.Take(request.TrainSize), test.Take(request.TestSize));
+    }
+}

@@ -1,0 +1,39 @@
+namespace Sweep.Kernel;
+
+/// <summary>
+/// Writes a file so that a reader (or a crash) sees either the old file or the complete new one:
+/// the content goes to a temporary file beside it, is flushed to disk, then renamed over it.
+/// </summary>
+internal static class AtomicFile
+{
+    public static void Write(string path, Action<Stream> write)
+    {
+        WriteVia(path, temp =>
+        {
+            using var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None);
+            write(stream);
+            stream.Flush(flushToDisk: true);
+        });
+    }
+
+    /// <summary>For writers that insist on a path of their own (a PNG encoder, a download): they write the temporary path.</summary>
+    public static void WriteVia(string path, Action<string> writeTemp)
+    {
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string temp = TempPathFor(full);
+        try
+        {
+            writeTemp(temp);
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>The temporary file beside <paramref name="path"/>; one per process, so two writers never share it.</summary>
+    public static string TempPathFor(string path) => $"{path}.{Environment.ProcessId}.tmp";
+}

@@ -1,0 +1,20 @@
+namespace Sweep.Kernel;
+
+/// <summary>
+/// The names a sweep file may choose from for settings the trainer implements. Kept here, as plain
+/// text, so the file language can check them without loading the trainer (and TorchSharp).
+/// </summary>
+internal static class Choices
+{
+    public const string DefaultModel = "small-cnn";
+
+    public static IReadOnlyList<string> Models { get; } = ["small-cnn", "seed-cnn", "vgg"];
+
+    public static IReadOnlyList<string> Optimizers { get; } = ["adam", "adamw", "sgd"];
+
+    public static IReadOnlyList<string> LrSchedules { get; } = ["constant", "step", "cosine"];
+
+    public static IReadOnlyList<string> VggDepths { get; } = ["11", "13", "16", "19"];
+
+    public static IReadOnlyList<string> Devices { get; } = ["auto", "cpu", "cuda"];
+}

@@ -1,0 +1,30 @@
+using Sweep.Kernel;
+using Sweep.Spec;
+
+namespace Sweep.Planning;
+
+/// <summary>Checks what only the expanded plan shows: duplicate runs and settings that do not fit together.</summary>
+internal static class PlanValidator
+{
+    public static void Check(IReadOnlyList<PlannedRun> runs, string path)
+    {
+        var duplicate = runs.GroupBy(r => r.RunId).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate != null)
+        {
+            throw new SweepInputException($"{path}: the plan holds the same run twice (id {duplicate.Key}, seed {duplicate.First().Config.Seed}); with 'repeats' the seeds are seed, seed+1, …, so do not also list those seeds in 'grid'.");
+        }
+        foreach (RunConfig config in runs.Select(r => r.Config))
+        {
+            if (config.Nesterov && (config.Optimizer != "sgd" || config.Momentum == 0))
+            {
+                throw new SweepInputException($"{path}: nesterov: true needs optimizer: sgd with a momentum above 0 (got optimizer {config.Optimizer}, momentum {config.Momentum}); set both or drop nesterov.");
+            }
+            int trainSize = RunCostModel.TrainImages(config);
+            if (config.BatchSize > trainSize)
+            {
+                throw new SweepInputException(
+                    $"{path}: batch_size {config.BatchSize} is larger than the training set ({trainSize} images of {config.Dataset}); use a batch size of at most {trainSize} or a larger train_size.");
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using Sweep.Kernel;
+using Sweep.Spec;
+
+namespace Sweep.Planning;
+
+/// <summary>Measured training speed of one data set, model and batch size (from earlier epochs).</summary>
+internal sealed record MeasuredSpeed(string Dataset, string Model, long BatchSize, double ImagesPerSecond);
+
+/// <summary>
+/// The one model of what a run costs, used by the preview (time left), the shard planner
+/// (balancing) and the fusion packer (memory per slice).
+/// </summary>
+internal static class RunCostModel
+{
+    /// <summary>Training images per epoch: train_size, never more than the data set has.</summary>
+    public static int TrainImages(RunConfig c) => KnownDatasets.TrainImages(c.Dataset, c.TrainSize);
+
+    /// <summary>Relative cost: images trained × a per-model weight, with small batches paying per-step overhead.</summary>
+    public static double RelativeCost(RunConfig c)
+    {
+        DatasetInfo info = KnownDatasets.Describe(c.Dataset);
+        double images = (double)c.Epochs * TrainImages(c);
+        double model = c.Model switch { "seed-cnn" => 30, "vgg" => 20, _ => 1 } * info.Channels * info.Height * info.Width / 784.0;
+        double overhead = 1 + 16.0 / c.BatchSize;
+        return images * model * overhead;
+    }
+
+    /// <summary>Training time from earlier epochs of the same data set and model, same batch size if possible.</summary>
+    public static TimeSpan? Estimate(RunConfig c, IReadOnlyList<MeasuredSpeed> speeds)
+    {
+        var sameModel = speeds.Where(s => s.Dataset == c.Dataset && s.Model == c.Model).ToList();
+        MeasuredSpeed? exact = sameModel.FirstOrDefault(s => s.BatchSize == c.BatchSize);
+        double? ips = exact?.ImagesPerSecond ?? (sameModel.Count > 0 ? sameModel.Average(s => s.ImagesPerSecond) : null);
+        return ips is > 0 ? TimeSpan.FromSeconds(c.Epochs * TrainImages(c) / ips.Value) : null;
+    }
+
+    /// <summary>Bytes one slice of a fused pack needs: weights, gradients, two optimizer moments and a scratch tensor, plus activations.</summary>
+    public static double FusedSliceBytes(RunConfig c)
+    {
+        DatasetInfo info = KnownDatasets.Describe(c.Dataset);
+        double parameters = c.Model switch { "seed-cnn" => 9.5e6 * info.Channels * info.Height * info.Width / 3072.0, "vgg" => 9.2e6 * Math.Pow(c.VggWidth / 64.0, 2), _ => 1.1e5 };
+        double activations = c.BatchSize * info.Height * info.Width * (c.Model == "small-cnn" ? 64.0 : c.Model == "vgg" ? c.VggWidth * 4.0 : 200.0) * 3;
+        return (parameters * 5 + activations) * sizeof(float);
+    }
+}

@@ -1,0 +1,39 @@
+using Sweep.Spec;
+
+namespace Sweep.Planning;
+
+/// <summary>
+/// The planning stage: expands a <see cref="SweepSpec"/> into its runs (grid × zip, then repeats),
+/// gives each its id and checks the plan as a whole.
+/// </summary>
+internal static class SweepPlanner
+{
+    /// <summary>Reads, checks and plans a sweep file.</summary>
+    public static SweepPlan Load(string path, string? dataDir = null) => Plan(SweepFileParser.Load(path, dataDir));
+
+    /// <summary>Plans sweep-file text as if it were the file at <paramref name="path"/>.</summary>
+    public static SweepPlan Parse(string text, string path, string? dataDir = null) => Plan(SweepFileParser.Parse(text, path, dataDir));
+
+    public static SweepPlan Plan(SweepSpec spec)
+    {
+        var axes = spec.Axes.ToList();
+        var runs = GridExpander.Expand(spec.BaseValues, axes)
+            .SelectMany(values => WithRepeats(values, spec.Repeats))
+            .Select(RunConfig.FromValues)
+            .Select(config => new PlannedRun(RunIdentity.Of(config), config))
+            .ToList();
+        PlanValidator.Check(runs, spec.DisplayPath);
+        if (spec.Repeats > 1 && !axes.Any(a => a.Settings.Contains("seed")))
+        {
+            axes.Add(new GridAxis("seed", runs.Select(r => (object)r.Config.Seed).Distinct().ToList()));
+        }
+        return new SweepPlan(spec.Name, spec.SourcePath, spec.SourceText, axes, runs, spec.Parallel, spec.Fuse, spec.FuseMax);
+    }
+
+    /// <summary>Repeats run every configuration with seeds seed, seed+1, … seed+N-1.</summary>
+    private static IEnumerable<IReadOnlyDictionary<string, object?>> WithRepeats(IReadOnlyDictionary<string, object?> values, int repeats)
+    {
+        long seed = (long)values["seed"]!;
+        return Enumerable.Range(0, repeats).Select(i => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(values) { ["seed"] = seed + i });
+    }
+}

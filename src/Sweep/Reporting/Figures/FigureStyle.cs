@@ -1,0 +1,76 @@
+using System.Globalization;
+using ScottPlot;
+using SkiaSharp;
+using Sweep.Kernel;
+using Sweep.Spec;
+
+namespace Sweep.Reporting.Figures;
+
+/// <summary>Shared look of every figure, and helpers that ScottPlot does not have (log axes, panels).</summary>
+internal static class FigureStyle
+{
+    public const int PanelWidth = 640;
+    public const int PanelHeight = 420;
+
+    private static readonly Color[] Palette =
+    [
+        Color.FromHex("#1f77b4"), Color.FromHex("#d62728"), Color.FromHex("#2ca02c"), Color.FromHex("#ff7f0e"),
+        Color.FromHex("#9467bd"), Color.FromHex("#8c564b"), Color.FromHex("#e377c2"), Color.FromHex("#17becf"),
+        Color.FromHex("#7f7f7f"), Color.FromHex("#bcbd22"),
+    ];
+
+    public static Color ColorAt(int index) => Palette[index % Palette.Length];
+
+    public static Plot NewPlot(string title, string xLabel, string yLabel)
+    {
+        FigureFonts.Install();
+        var plot = new Plot();
+        plot.Title(title, size: 15);
+        plot.XLabel(xLabel, size: 13);
+        plot.YLabel(yLabel, size: 13);
+        plot.Legend.FontSize = 11;
+        plot.Legend.Alignment = Alignment.UpperRight;
+        return plot;
+    }
+
+    /// <summary>Log-scale x axis: data is plotted at log10(x), ticks are labelled "1e-3".</summary>
+    public static void UseLog10Ticks(Plot plot, IEnumerable<double> values, Func<double, string> label)
+    {
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        foreach (double v in values.Distinct().Order())
+        {
+            ticks.AddMajor(Math.Log10(v), label(v));
+        }
+        plot.Axes.Bottom.TickGenerator = ticks;
+    }
+
+    public static string Lr(double lr) => RunConfig.FormatLr(lr);
+
+    public static string Number(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+
+    /// <summary>Renders plots side by side into one PNG.</summary>
+    public static void SavePanels(IReadOnlyList<Plot> panels, string path)
+    {
+        int width = PanelWidth * panels.Count;
+        using var surface = SKSurface.Create(new SKImageInfo(width, PanelHeight));
+        surface.Canvas.Clear(SKColors.White);
+        for (int i = 0; i < panels.Count; i++)
+        {
+            // Each panel is rendered on its own: Plot.Render into a sub-rectangle of a shared
+            // canvas clears the rest of the canvas in ScottPlot 5.1.
+            using SKBitmap panel = SKBitmap.Decode(panels[i].GetImageBytes(PanelWidth, PanelHeight, ImageFormat.Png));
+            surface.Canvas.DrawBitmap(panel, i * PanelWidth, 0);
+        }
+        using SKImage image = surface.Snapshot();
+        using SKData png = image.Encode(SKEncodedImageFormat.Png, 100);
+        byte[] bytes = png.ToArray();
+        AtomicFile.Write(path, stream => stream.Write(bytes));
+    }
+
+    public static void SavePlot(Plot plot, string path, int width = 760, int height = 520)
+    {
+        // A reader (or the live page) never sees half a PNG.
+        byte[] png = plot.GetImageBytes(width, height, ImageFormat.Png);
+        AtomicFile.Write(path, stream => stream.Write(png));
+    }
+}

@@ -1,0 +1,23 @@
+using Sweep.Kernel;
+using Sweep.Planning;
+using Sweep.Storage;
+
+namespace Sweep.Running;
+
+/// <summary>Builds the preview of a plan from the results database, read-only; a missing database means nothing is recorded yet.</summary>
+internal static class PlanPreviewReader
+{
+    public static SweepPreview Read(SweepPlan plan, string databasePath)
+    {
+        IReadOnlyDictionary<string, RunStatus> statuses = new Dictionary<string, RunStatus>();
+        IReadOnlyList<MeasuredSpeed> speeds = [];
+        if (File.Exists(databasePath))
+        {
+            using var connection = ResultsDatabase.OpenForReading(databasePath);
+            var repository = new RunRepository(connection);
+            statuses = repository.StatusOf(plan.Runs.Select(r => r.RunId));
+            speeds = repository.TrainingSpeeds();
+        }
+        return SweepPreview.Build(plan, statuses, speeds);
+    }
+}

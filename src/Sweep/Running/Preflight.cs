@@ -1,0 +1,31 @@
+using Sweep.Data;
+using Sweep.Planning;
+using Sweep.Spec;
+using Sweep.Training;
+
+namespace Sweep.Running;
+
+/// <summary>
+/// Everything the user can get wrong is checked before the database is touched: every data set
+/// the plan names loads, every device it asks for exists. Returns the loaded data sets.
+/// </summary>
+internal static class Preflight
+{
+    public static IReadOnlyDictionary<DataRequest, DatasetPair> Check(SweepPlan plan)
+    {
+        var loaded = new Dictionary<DataRequest, DatasetPair>();
+        foreach (RunConfig config in plan.Runs.Select(r => r.Config))
+        {
+            var key = DataRequest.For(config);
+            if (!loaded.ContainsKey(key))
+            {
+                loaded[key] = DatasetLoader.Load(key);
+            }
+        }
+        foreach (string device in plan.Runs.Select(r => r.Config.Device).Distinct())
+        {
+            TorchDevice.Resolve(device);
+        }
+        return loaded;
+    }
+}

@@ -1,0 +1,48 @@
+using Sweep.Data;
+using Sweep.Kernel;
+using Sweep.Planning;
+using Sweep.Spec;
+using Sweep.Storage;
+using Sweep.Training;
+
+namespace Sweep.Running;
+
+/// <summary>
+/// One invocation of a sweep as recorded in the database: its row, its environment, where its
+/// outputs go, the data sets it trains on and the clock that estimates the time left.
+/// </summary>
+internal sealed record SweepSession(
+    RunRepository Repository, long SweepId, long EnvironmentId, OutputLayout Layout, CheckpointStore Checkpoints,
+    IReadOnlyDictionary<DataRequest, DatasetPair> Datasets, WorkClock Clock, int Parallel)
+{
+    /// <summary>
+    /// Records the invocation with its plan, links the runs already finished, and returns the
+    /// session with the runs still to train, in plan order.
+    /// </summary>
+    public static (SweepSession Session, IReadOnlyList<PlannedRun> ToTrain) Start(
+        RunRepository repository, SweepPlan plan, OutputLayout layout, IReadOnlyDictionary<DataRequest, DatasetPair> datasets, int parallel)
+    {
+        long sweepId = repository.StartSweep(plan);
+        var statuses = repository.StatusOf(plan.Runs.Select(r => r.RunId));
+        var toTrain = plan.Runs.Where(r => !statuses.GetValueOrDefault(r.RunId, RunStatus.New).IsFinished()).ToList();
+        foreach (PlannedRun done in plan.Runs.Except(toTrain))
+        {
+            repository.LinkRun(sweepId, done.RunId);
+        }
+        RunConfig first = (toTrain.FirstOrDefault() ?? plan.Runs[0]).Config;
+        long environmentId = repository.RecordEnvironment(sweepId,
+            EnvironmentProbe.Capture(DeviceName(first), ThreadsPerRun(first, parallel), Path.GetDirectoryName(plan.SourcePath)!));
+        var clock = new WorkClock(toTrain.Sum(r => (long)r.Config.Epochs * datasets[DataRequest.For(r.Config)].Train.Count));
+        var session = new SweepSession(repository, sweepId, environmentId, layout, new CheckpointStore(layout.CheckpointFolder), datasets, clock, parallel);
+        return (session, toTrain);
+    }
+
+    public DatasetPair DataOf(RunConfig config) => Datasets[DataRequest.For(config)];
+
+    /// <summary>Torch threads per run: the run's share of the cores when several train at once.</summary>
+    public int ThreadsPerRun(RunConfig config) => ThreadsPerRun(config, Parallel);
+
+    public static string DeviceName(RunConfig config) => TorchDevice.Resolve(config.Device).type.ToString().ToLowerInvariant();
+
+    private static int ThreadsPerRun(RunConfig config, int parallel) => Math.Max(1, TorchDevice.ThreadsFor(config) / Math.Max(1, parallel));
+}

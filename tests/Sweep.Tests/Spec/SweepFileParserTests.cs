@@ -1,0 +1,133 @@
+using Sweep.Kernel;
+using Sweep.Planning;
+using Sweep.Spec;
+
+namespace Sweep.Tests.Spec;
+
+public sealed class SweepFileParserTests
+{
+    private const string Valid = """
+        name: lr-batch
+        dataset: fashion-mnist-mini
+        model: small-cnn
+        optimizer: adam
+        epochs: 3
+        seed: 0
+        grid:
+          lr: [0.01, 0.001, 0.0001]
+          batch_size: [16, 64, 256]
+        """;
+
+    [Test]
+    public void Expands_the_grid_in_file_order_with_the_last_axis_fastest()
+    {
+        SweepPlan plan = SweepPlanner.Parse(Valid, "sweeps.yaml");
+
+        Assert.That(plan.Name, Is.EqualTo("lr-batch"));
+        Assert.That(plan.Runs, Has.Count.EqualTo(9));
+        Assert.That(plan.Runs.Select(r => (r.Config.Lr, r.Config.BatchSize)).Take(4), Is.EqualTo(new[]
+        {
+            (0.01, 16), (0.01, 64), (0.01, 256), (0.001, 16),
+        }));
+        Assert.That(plan.Runs.Select(r => r.RunId).Distinct().Count(), Is.EqualTo(9));
+        Assert.That(plan.VaryingSettings, Is.EqualTo(new[] { "lr", "batch_size" }));
+    }
+
+    [Test]
+    public void Fills_in_defaults_and_reads_optional_sizes()
+    {
+        SweepPlan plan = SweepPlanner.Parse("train_size: 100\ntest_size: 50\ngrid:\n  lr: [1e-3]\n", "x.yaml");
+        RunConfig config = plan.Runs.Single().Config;
+
+        Assert.That(config.Dataset, Is.EqualTo("fashion-mnist-mini"));
+        Assert.That(config.Model, Is.EqualTo("small-cnn"));
+        Assert.That(config.Lr, Is.EqualTo(0.001));
+        Assert.That(config.TrainSize, Is.EqualTo(100));
+        Assert.That(config.TestSize, Is.EqualTo(50));
+        Assert.That(plan.Name, Is.EqualTo("x"), "the file name is the default sweep name");
+    }
+
+    [Test]
+    public void Any_setting_can_be_an_axis()
+    {
+        SweepPlan plan = SweepPlanner.Parse("grid:\n  optimizer: [adam, sgd]\n  epochs: [1, 2]\n", "x.yaml");
+
+        Assert.That(plan.Runs.Select(r => (r.Config.Optimizer, r.Config.Epochs)),
+            Is.EqualTo(new[] { ("adam", 1), ("adam", 2), ("sgd", 1), ("sgd", 2) }));
+    }
+
+    [Test]
+    public void Resolves_data_dir_relative_to_the_sweep_file()
+    {
+        SweepPlan plan = SweepPlanner.Parse("data_dir: ../data\ngrid:\n  lr: [0.1]\n", "/home/u/exp/s.yaml");
+
+        Assert.That(plan.Runs[0].Config.DataDir, Is.EqualTo("/home/u/data"));
+    }
+
+    // Each bad file names the line and column where YAML can give them, what is wrong, what is allowed.
+    [TestCase("grid:\n  lr: [0.1\n", "bad.yaml:", "invalid YAML")]
+    [TestCase("", "the file is empty")]
+    [TestCase("- 1\n- 2\n", "must be a mapping")]
+    [TestCase("batchsize: 16\ngrid:\n  lr: [0.1]\n", "bad.yaml:1:1: unknown setting 'batchsize'; did you mean 'batch_size'?")]
+    [TestCase("learning_rate: 0.1\ngrid:\n  epochs: [1]\n", "did you mean 'lr'?")]
+    [TestCase("grid:\n  lr: [abc]\n", "bad.yaml:2:8: 'lr' must be a number, got 'abc'")]
+    [TestCase("grid:\n  batch_size: [16.5]\n", "'batch_size' must be a whole number, got '16.5'")]
+    [TestCase("epochs: \"ten\"\ngrid:\n  lr: [0.1]\n", "'epochs' must be a whole number, got the quoted text \"ten\"")]
+    [TestCase("grid:\n  lr: [0]\n", "'lr': 0 is not greater than 0")]
+    [TestCase("grid:\n  lr: [-0.1]\n", "is not greater than 0")]
+    [TestCase("grid:\n  lr: [.nan]\n", "'lr': NaN is not greater than 0")]
+    [TestCase("grid:\n  batch_size: [0]\n", "'batch_size': 0 is less than 1")]
+    [TestCase("epochs: 0\ngrid:\n  lr: [0.1]\n", "'epochs': 0 is less than 1")]
+    [TestCase("grid:\n  batch_size: [10000]\n", "batch_size 10000 is larger than the training set (6000 images")]
+    [TestCase("train_size: 100\ngrid:\n  batch_size: [128]\n", "larger than the training set (100 images")]
+    [TestCase("grid: {}\n", "'grid' must map at least one setting")]
+    [TestCase("epochs: 2\n", "there is no 'grid'")]
+    [TestCase("grid:\n  lr: []\n", "bad.yaml:2:7: axis 'lr' is empty")]
+    [TestCase("grid:\n  lr: 0.1\n", "axis 'lr' must be a list such as [a, b, c] or a generator")]
+    [TestCase("grid:\n  lr: {logspace: [0, 1, 3]}\n", "logspace for 'lr' needs both ends greater than 0")]
+    [TestCase("grid:\n  lr: {logspace: [1e-3, 1e-1]}\n", "logspace takes [first, last, count]")]
+    [TestCase("grid:\n  lr: {logspace: [1e-3, 1e-1, 2.5]}\n", "the count of a logspace must be a whole number")]
+    [TestCase("grid:\n  batch_size: {pow2: [16, 100]}\n", "pow2 needs two powers of two")]
+    [TestCase("grid:\n  lr: {pow2: [1, 4]}\n", "pow2 makes whole numbers, but 'lr' takes")]
+    [TestCase("grid:\n  epochs: {linspace: [1, 2, 3]}\n", "linspace gives 1.5 for 'epochs', which takes whole numbers")]
+    [TestCase("grid:\n  lr: {randspace: [1, 2]}\n", "unknown generator 'randspace'")]
+    [TestCase("grid:\n  momentum: {linspace: [0, 1, 3]}\n", "'momentum': 1 is outside [0, 1)")]
+    [TestCase("zip:\n  lr: [0.1, 0.2]\n  batch_size: [16]\n", "bad.yaml:2:3: the lists in 'zip' advance together and must have the same length, but lr has 2, batch_size has 1")]
+    [TestCase("grid:\n  lr: [0.1]\nzip:\n  lr: [0.2]\n", "'lr' is set both in 'grid' and in 'zip'")]
+    [TestCase("repeats: 0\ngrid:\n  lr: [0.1]\n", "'repeats': 0 is outside 1 to 1000")]
+    [TestCase("repeats: 2\ngrid:\n  seed: [0, 1]\n", "the plan holds the same run twice")]
+    [TestCase("lr: !!python/object:os.system 1\ngrid:\n  epochs: [1]\n", "the YAML tag 'tag:yaml.org,2002:python/object:os.system' is not allowed")]
+    [TestCase("grid:\n  lr: [!Custom 0.1]\n", "the YAML tag '!Custom' is not allowed")]
+    [TestCase("nesterov: true\ngrid:\n  lr: [0.1]\n", "nesterov: true needs optimizer: sgd with a momentum above 0")]
+    [TestCase("model: vgg\nvgg_depth: 12\ngrid:\n  lr: [0.1]\n", "'12' is not a known vgg_depth; allowed: one of 11, 13, 16, 19")]
+    [TestCase("lr_schedule: linear\ngrid:\n  lr: [0.1]\n", "allowed: one of constant, step, cosine")]
+    [TestCase("mirror: ftp://x\ngrid:\n  lr: [0.1]\n", "'ftp://x' is not an http(s) URL")]
+    [TestCase("extends: missing.yaml\ngrid:\n  lr: [0.1]\n", "bad.yaml:1:10: 'extends: missing.yaml' names a file that does not exist")]
+    [TestCase("grid:\n  lr: [0.1, 0.1]\n", "lists 0.1 twice")]
+    [TestCase("lr: 0.1\ngrid:\n  lr: [0.1, 0.2]\n", "'lr' is set both at the top level and in 'grid'")]
+    [TestCase("dataset: cifar100\ngrid:\n  lr: [0.1]\n", "'cifar100' is not a known dataset; allowed: one of fashion-mnist-mini, fashion-mnist, mnist, cifar10")]
+    [TestCase("model: resnet\ngrid:\n  lr: [0.1]\n", "one of small-cnn, seed-cnn, vgg")]
+    [TestCase("optimizer: rmsprop\ngrid:\n  lr: [0.1]\n", "one of adam, adamw, sgd")]
+    [TestCase("lr: [0.1, 0.2]\ngrid:\n  epochs: [1]\n", "'lr' must be a single value, not a list or mapping; to try several values put it under 'grid'")]
+    [TestCase("augment: yes please\ngrid:\n  lr: [0.1]\n", "'augment' must be true or false")]
+    [TestCase("epochs: 1\nepochs: 2\ngrid:\n  lr: [0.1]\n", "bad.yaml:")]
+    public void Rejects_a_bad_file_with_a_precise_message(string text, params string[] fragments)
+    {
+        var error = Assert.Throws<SweepInputException>(() => SweepPlanner.Parse(text, "bad.yaml"))!;
+
+        foreach (string fragment in fragments)
+        {
+            Assert.That(error.Message, Does.Contain(fragment));
+        }
+        Assert.That(error.Message, Does.Not.Contain("\n"), "one line");
+        Assert.That(error.Message, Does.StartWith("bad.yaml"), "names the file");
+    }
+
+    [Test]
+    public void A_missing_file_is_an_input_error()
+    {
+        var error = Assert.Throws<SweepInputException>(() => SweepPlanner.Load("/nonexistent/sweeps.yaml"))!;
+
+        Assert.That(error.Message, Does.Contain("does not exist"));
+    }
+}
