@@ -1,6 +1,6 @@
 namespace Sweep.Kernel;
 
-/// <summary>What one finished epoch measured.</summary>
+/// <summary>What one finished epoch measured. Test AUC is the macro one-vs-rest ROC AUC over the whole test set (binary AUC for two classes).</summary>
 internal sealed record EpochMetrics(
     int Epoch,
     double TrainLoss,
@@ -9,4 +9,5 @@ internal sealed record EpochMetrics(
     double TestAccuracy,
     double LearningRate,
     double Seconds,
-    double ImagesPerSecond);
+    double ImagesPerSecond,
+    double TestAuc = double.NaN);

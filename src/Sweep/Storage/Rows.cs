@@ -26,6 +26,7 @@ internal sealed record RunRow
     public double? FinalTrainLoss { get; init; }
     public double? FinalTestLoss { get; init; }
     public double? FinalTestAccuracy { get; init; }
+    public double? FinalTestAuc { get; init; }
     public long? DivergedAtEpoch { get; init; }
     public string? Error { get; init; }
     public string? FusedPack { get; init; }
@@ -40,6 +41,7 @@ internal sealed record EpochRow
     public double? LastBatchLoss { get; init; }
     public double? TestLoss { get; init; }
     public double TestAccuracy { get; init; }
+    public double? TestAuc { get; init; }
     public double LearningRate { get; init; }
     public double Seconds { get; init; }
     public double ImagesPerSecond { get; init; }

@@ -71,7 +71,7 @@ internal sealed class RunRepository(SqliteConnection connection)
                 divergence_factor = excluded.divergence_factor, data_dir = excluded.data_dir,
                 used_device = excluded.used_device, used_threads = excluded.used_threads,
                 config_key = excluded.config_key, status = excluded.status, started_at = excluded.started_at, finished_at = NULL, final_train_loss = NULL,
-                final_test_loss = NULL, final_test_accuracy = NULL, diverged_at_epoch = NULL, error = NULL;
+                final_test_loss = NULL, final_test_accuracy = NULL, final_test_auc = NULL, diverged_at_epoch = NULL, error = NULL;
             """,
             new
             {
@@ -107,14 +107,14 @@ internal sealed class RunRepository(SqliteConnection connection)
     public void AddEpoch(string runId, EpochMetrics m) => Write(tx => connection.Execute(
         """
         INSERT INTO epochs (run_id, epoch, train_loss, last_batch_loss, test_loss, test_accuracy, learning_rate,
-                            seconds, images_per_second)
+                            seconds, images_per_second, test_auc)
         VALUES (@runId, @Epoch, @TrainLoss, @LastBatchLoss, @TestLoss, @TestAccuracy, @LearningRate,
-                @Seconds, @ImagesPerSecond);
+                @Seconds, @ImagesPerSecond, @TestAuc);
         """,
         new
         {
             runId, m.Epoch, TrainLoss = Number(m.TrainLoss), LastBatchLoss = Number(m.LastBatchLoss), TestLoss = Number(m.TestLoss),
-            m.TestAccuracy, m.LearningRate, m.Seconds, m.ImagesPerSecond,
+            m.TestAccuracy, m.LearningRate, m.Seconds, m.ImagesPerSecond, TestAuc = Number(m.TestAuc),
         },
         tx));
 
@@ -124,7 +124,8 @@ internal sealed class RunRepository(SqliteConnection connection)
         UPDATE runs SET status = @status, finished_at = @Now, diverged_at_epoch = @divergedAtEpoch, error = @error,
             final_train_loss = (SELECT train_loss FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1),
             final_test_loss = (SELECT test_loss FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1),
-            final_test_accuracy = (SELECT test_accuracy FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1)
+            final_test_accuracy = (SELECT test_accuracy FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1),
+            final_test_auc = (SELECT test_auc FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1)
         WHERE run_id = @runId;
         """,
         new { runId, status = status.Text(), divergedAtEpoch, error, Now = Now() }, tx));
@@ -133,7 +134,7 @@ internal sealed class RunRepository(SqliteConnection connection)
     public IReadOnlyList<RunRow> Runs(string? sweepName) => connection.Query<RunRow>(
         """
         SELECT run_id, status AS status_text, dataset, model, optimizer, lr, batch_size, epochs, seed, final_train_loss,
-               final_test_loss, final_test_accuracy, diverged_at_epoch, error, fused_pack
+               final_test_loss, final_test_accuracy, final_test_auc, diverged_at_epoch, error, fused_pack
         FROM runs
         WHERE @sweepName IS NULL OR run_id IN (
             SELECT sr.run_id FROM sweep_runs sr JOIN sweeps s ON s.sweep_id = sr.sweep_id WHERE s.name = @sweepName)
@@ -142,7 +143,7 @@ internal sealed class RunRepository(SqliteConnection connection)
 
     public IReadOnlyList<EpochRow> Epochs(IEnumerable<string> runIds) => connection.Query<EpochRow>(
         """
-        SELECT run_id, epoch, train_loss, last_batch_loss, test_loss, test_accuracy, learning_rate, seconds, images_per_second
+        SELECT run_id, epoch, train_loss, last_batch_loss, test_loss, test_accuracy, learning_rate, seconds, images_per_second, test_auc
         FROM epochs WHERE run_id IN @ids ORDER BY run_id, epoch;
         """, new { ids = runIds.ToArray() }).ToList();
 

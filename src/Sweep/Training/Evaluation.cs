@@ -13,11 +13,13 @@ internal static class Evaluation
     public const int BatchSize = 1000;
 
     /// <summary>
-    /// Test loss and accuracy of K models evaluated together: <paramref name="logits"/> maps a
-    /// batch to logits shaped [K, batch, classes] (K = 1 for a single run).
+    /// Test loss, accuracy and ROC AUC of K models evaluated together: <paramref name="logits"/>
+    /// maps a batch to logits shaped [K, batch, classes] (K = 1 for a single run).
     /// </summary>
-    public static (double[] Loss, double[] Accuracy) Run(nn.Module network, int k, Func<Tensor, Tensor> logits, ImageTensors images)
+    public static (double[] Loss, double[] Accuracy, double[] Auc) Run(nn.Module network, int k, Func<Tensor, Tensor> logits, ImageTensors images)
     {
+        var probabilities = new List<float[]>();
+        var labels = new List<long[]>();
         network.eval();
         using var noGrad = no_grad();
         using Tensor lossSum = zeros(k, dtype: float64, device: images.Device);
@@ -29,8 +31,33 @@ internal static class Evaluation
             lossSum.add_(nn.functional.cross_entropy(output.reshape(k * size, classes), y.repeat(k), reduction: nn.Reduction.None)
                 .view(k, size).to(float64).sum([1]));
             correct.add_(output.argmax(2).eq(y.unsqueeze(0)).sum([1]));
+            // Scores for the AUC, [K, batch, classes], gathered on the host: a few MB for the largest test set here.
+            probabilities.Add(nn.functional.softmax(output, 2).contiguous().cpu().data<float>().ToArray());
+            labels.Add(y.contiguous().cpu().data<long>().ToArray());
         }
         double n = images.TestCount;
-        return (lossSum.data<double>().Select(v => v / n).ToArray(), correct.data<long>().Select(c => c / n).ToArray());
+        return (lossSum.data<double>().Select(v => v / n).ToArray(), correct.data<long>().Select(c => c / n).ToArray(),
+            AucPerSlice(probabilities, labels, k, images.TestCount));
+    }
+
+    /// <summary>Each slice's AUC over the whole test set, from the per-batch [K, batch, classes] scores.</summary>
+    private static double[] AucPerSlice(List<float[]> batches, List<long[]> labels, int k, int count)
+    {
+        long[] allLabels = labels.SelectMany(l => l).ToArray();
+        int classes = batches.Count == 0 ? 0 : batches[0].Length / (k * labels[0].Length);
+        var auc = new double[k];
+        var slice = new float[count * classes];
+        for (int s = 0; s < k; s++)
+        {
+            int at = 0;
+            for (int b = 0; b < batches.Count; b++)
+            {
+                int rows = labels[b].Length * classes;
+                Array.Copy(batches[b], s * rows, slice, at, rows);
+                at += rows;
+            }
+            auc[s] = classes == 0 ? double.NaN : RocAuc.Of(slice, allLabels, classes);
+        }
+        return auc;
     }
 }

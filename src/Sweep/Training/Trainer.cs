@@ -81,9 +81,9 @@ internal sealed class Trainer
                 group.LearningRate = lr;
             }
             var (trainLoss, lastLoss, seconds) = TrainEpoch(config, model, optimizer, generator, images, epoch, observer, cancel);
-            var (testLoss, testAccuracy) = Evaluation.Run(model, 1, x => model.forward(x).unsqueeze(0), images);
+            var (testLoss, testAccuracy, testAuc) = Evaluation.Run(model, 1, x => model.forward(x).unsqueeze(0), images);
             var metrics = new EpochMetrics(epoch, trainLoss, lastLoss, testLoss[0], testAccuracy[0], lr, seconds,
-                images.TrainCount / Math.Max(seconds, 1e-9));
+                images.TrainCount / Math.Max(seconds, 1e-9), testAuc[0]);
             epochs.Add(metrics);
             observer.OnEpoch(metrics);
             if (DivergenceRule.Check(config, data.Info.Classes, epoch, trainLoss) is { } diverged)

@@ -47,14 +47,14 @@ internal sealed class FusedTrainer
             double[] rates = configs.Select((c, i) => active[i] ? LearningRateSchedule.At(c, epoch) : 0).ToArray();
             optimizer.SetLearningRates(rates);
             var (trainLoss, lastLoss, seconds) = TrainEpoch(configs[0], network, optimizer, generator, images, active, epoch, observers, cancel);
-            var (testLoss, accuracy) = Evaluation.Run(network, k, network.forward, images);
+            var (testLoss, accuracy, auc) = Evaluation.Run(network, k, network.forward, images);
             for (int i = 0; i < k; i++)
             {
                 if (!active[i])
                 {
                     continue;
                 }
-                var metrics = new EpochMetrics(epoch, trainLoss[i], lastLoss[i], testLoss[i], accuracy[i], rates[i], seconds, images.TrainCount / Math.Max(seconds, 1e-9));
+                var metrics = new EpochMetrics(epoch, trainLoss[i], lastLoss[i], testLoss[i], accuracy[i], rates[i], seconds, images.TrainCount / Math.Max(seconds, 1e-9), auc[i]);
                 epochs[i].Add(metrics);
                 observers[i].OnEpoch(metrics);
                 if (DivergenceRule.Check(configs[i], data.Info.Classes, epoch, trainLoss[i]) is { } why)
