@@ -78,8 +78,8 @@ internal static class ResultsMerger
     {
         const string SameSweep = "m.name = s.name AND m.started_at = s.started_at AND m.file_path = s.file_path";
         db.Execute($"""
-            INSERT INTO sweeps (name, file_path, file_contents, started_at, finished_at, varying_settings)
-            SELECT s.name, s.file_path, s.file_contents, s.started_at, s.finished_at, s.varying_settings FROM src.sweeps s
+            INSERT INTO sweeps (name, file_path, file_contents, started_at, finished_at, varying_settings, reference_path, reference_csv)
+            SELECT s.name, s.file_path, s.file_contents, s.started_at, s.finished_at, s.varying_settings, s.reference_path, s.reference_csv FROM src.sweeps s
             WHERE NOT EXISTS (SELECT 1 FROM main.sweeps m WHERE {SameSweep});
             UPDATE main.sweeps AS m SET finished_at = (SELECT s.finished_at FROM src.sweeps s WHERE {SameSweep})
             WHERE m.finished_at IS NULL AND EXISTS (SELECT 1 FROM src.sweeps s WHERE {SameSweep} AND s.finished_at IS NOT NULL);

@@ -15,7 +15,8 @@ internal sealed record SweepPlan(
     int Parallel = 1,
     bool Fuse = false,
     int FuseMax = 0,
-    IReadOnlyList<string>? WholePlanRunIds = null)
+    IReadOnlyList<string>? WholePlanRunIds = null,
+    ReferenceTable? Reference = null)
 {
     /// <summary>The run ids of the whole sweep, in plan order: this plan's own, or the whole file's when this is one shard of it.</summary>
     public IReadOnlyList<string> PlannedRunIds => WholePlanRunIds ?? Runs.Select(r => r.RunId).ToList();

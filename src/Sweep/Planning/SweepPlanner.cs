@@ -27,7 +27,7 @@ internal static class SweepPlanner
         {
             axes.Add(new GridAxis("seed", runs.Select(r => (object)r.Config.Seed).Distinct().ToList()));
         }
-        return new SweepPlan(spec.Name, spec.SourcePath, spec.SourceText, axes, runs, spec.Parallel, spec.Fuse, spec.FuseMax);
+        return new SweepPlan(spec.Name, spec.SourcePath, spec.SourceText, axes, runs, spec.Parallel, spec.Fuse, spec.FuseMax, Reference: spec.Reference);
     }
 
     /// <summary>Repeats run every configuration with seeds seed, seed+1, … seed+N-1.</summary>

@@ -31,6 +31,8 @@ internal sealed record GridCell(double Lr, long BatchSize, IReadOnlyList<RunRow>
 
     public Spread? TestAccuracy => Spread.Of(Completed.Select(r => r.FinalTestAccuracy ?? double.NaN));
 
+    public Spread? TestAuc => Spread.Of(Completed.Select(r => r.FinalTestAuc ?? double.NaN));
+
     /// <summary>Test loss minus training loss at the last epoch: how much worse unseen data is.</summary>
     public Spread? GeneralisationGap => Spread.Of(Completed.Select(r => (r.FinalTestLoss ?? double.NaN) - (r.FinalTrainLoss ?? double.NaN)));
 

@@ -1,10 +1,12 @@
 using Sweep.Reporting.Figures;
+using Sweep.Spec;
 using Sweep.Storage;
 
 namespace Sweep.Reporting;
 
 /// <summary>What a report produced.</summary>
-internal sealed record ReportResult(ReportData Data, IReadOnlyList<string> Figures, IReadOnlyList<string> Verdict, int? PlannedRuns);
+internal sealed record ReportResult(ReportData Data, IReadOnlyList<string> Figures, IReadOnlyList<string> Verdict, int? PlannedRuns,
+    IReadOnlyList<string> AgainstReference);
 
 /// <summary>The report stage: figures, verdict, index.html and summary.md for one sweep.</summary>
 internal static class ReportBuilder
@@ -16,7 +18,18 @@ internal static class ReportBuilder
         var figures = ReportWriter.Write(data, outDir).Select(Path.GetFileName).ToList();
         int? planned = repository.PlannedRunCount(sweepName);
         var verdict = Verdict.Of(data, planned);
-        SummaryWriter.Write(data, verdict, figures!, outDir);
-        return new ReportResult(data, figures!, verdict, planned);
+        IReadOnlyList<string> againstReference = [];
+        if (repository.Reference(sweepName) is { } stored)
+        {
+            // Parsed from the copy stored when the sweep started: the report needs neither the sweep file nor the CSV.
+            var comparison = ReferenceComparison.Of(ReferenceTable.Parse(stored.Csv, stored.Path), data);
+            againstReference = comparison.Findings();
+            if (ReferenceFigure.Save(comparison, Path.Combine(outDir, ReferenceFigure.FileName)))
+            {
+                figures.Insert(0, ReferenceFigure.FileName);
+            }
+        }
+        SummaryWriter.Write(data, verdict, againstReference, figures!, outDir);
+        return new ReportResult(data, figures!, verdict, planned, againstReference);
     }
 }

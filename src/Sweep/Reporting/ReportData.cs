@@ -1,11 +1,22 @@
 using Sweep.Kernel;
+using Sweep.Spec;
 using Sweep.Storage;
 
 namespace Sweep.Reporting;
 
-/// <summary>Everything a report draws: runs with their epochs, read once from the database.</summary>
+/// <summary>
+/// Everything a report draws: runs with their epochs, read once from the database. When other
+/// settings vary besides lr, batch size and seed, <see cref="ByFacet"/> splits the data into one
+/// part per combination of them, and only seeds are averaged within a part.
+/// </summary>
 internal sealed record ReportData(string SweepName, IReadOnlyList<RunRow> Runs, IReadOnlyDictionary<string, IReadOnlyList<EpochRow>> Epochs)
 {
+    /// <summary>Settings that never split cells: the grid's own axes and the seed.</summary>
+    private static readonly HashSet<string> CellSettings = ["lr", "batch_size", "seed"];
+
+    /// <summary>The combination of other settings this part holds; <see cref="Facet.None"/> for the whole sweep.</summary>
+    public Facet Facet { get; init; } = Facet.None;
+
     public static ReportData Read(RunRepository repository, string sweepName)
     {
         var runs = repository.Runs(sweepName);
@@ -13,6 +24,51 @@ internal sealed record ReportData(string SweepName, IReadOnlyList<RunRow> Runs, 
             .GroupBy(e => e.RunId)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<EpochRow>)g.OrderBy(e => e.Epoch).ToList());
         return new ReportData(sweepName, runs, epochs);
+    }
+
+    /// <summary>Settings other than lr, batch size and seed that take more than one value among the runs, in catalog order.</summary>
+    public IReadOnlyList<string> FacetSettings
+    {
+        get
+        {
+            var settings = Runs.Select(SettingsOf).ToList();
+            return SettingCatalog.All.Where(s => s.ChangesTraining && !CellSettings.Contains(s.Name))
+                .Select(s => s.Name)
+                .Where(name => settings.Select(v => v.GetValueOrDefault(name)).Distinct().Count() > 1)
+                .ToList();
+        }
+    }
+
+    /// <summary>One part per combination of the facet settings (the whole data when there are none), in a stable order.</summary>
+    public IReadOnlyList<ReportData> ByFacet
+    {
+        get
+        {
+            var facets = FacetSettings;
+            if (facets.Count == 0)
+            {
+                return [this];
+            }
+            return Runs.GroupBy(r => new Facet(facets.Select(f => KeyValuePair.Create(f, SettingsOf(r).GetValueOrDefault(f) ?? "all")).ToList()))
+                .OrderBy(g => g.Key.Label, StringComparer.Ordinal)
+                .Select(g => this with { Runs = g.ToList(), Facet = g.Key })
+                .ToList();
+        }
+    }
+
+    /// <summary>A run's training settings, formatted as people write them, from its stored configuration (or its columns, for rows made without one).</summary>
+    public static IReadOnlyDictionary<string, string> SettingsOf(RunRow run)
+    {
+        if (run.ConfigJson is { Length: > 0 } json && RunConfig.FromJson(json) is { } config)
+        {
+            return config.ToValues().Where(p => SettingCatalog.ByName[p.Key].ChangesTraining)
+                .ToDictionary(p => p.Key, p => Facet.Format(p.Key, p.Value));
+        }
+        return new Dictionary<string, string>
+        {
+            ["dataset"] = run.Dataset, ["model"] = run.Model, ["optimizer"] = run.Optimizer,
+            ["epochs"] = Facet.Format("epochs", run.Epochs),
+        };
     }
 
     public IReadOnlyList<EpochRow> EpochsOf(RunRow run) => Epochs.GetValueOrDefault(run.RunId) ?? [];
@@ -52,7 +108,8 @@ internal sealed record ReportData(string SweepName, IReadOnlyList<RunRow> Runs, 
                 .Select(d => KnownDatasets.Names.Contains(d) ? KnownDatasets.Describe(d).Title : d).ToList();
             var models = Runs.Select(r => r.Model).Distinct().ToList();
             var optimizers = Runs.Select(r => r.Optimizer).Distinct().ToList();
-            return $"{string.Join("/", datasets)}, {string.Join("/", models)}, {string.Join("/", optimizers)}";
+            string facet = Facet.IsNone ? "" : $" [{Facet.Label}]";
+            return $"{string.Join("/", datasets)}, {string.Join("/", models)}, {string.Join("/", optimizers)}{facet}";
         }
     }
 }

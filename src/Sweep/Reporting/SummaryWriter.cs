@@ -13,23 +13,35 @@ namespace Sweep.Reporting;
 /// </summary>
 internal static class SummaryWriter
 {
-    private static readonly string[] Columns = ["run_id", "lr", "batch_size", "seed", "status", "final_train_loss", "final_test_loss", "final_test_accuracy", "diverged_at_epoch", "error", "fused_pack"];
+    /// <summary>The runs table: the facet settings (what varies besides lr, batch size and seed) come right after the id.</summary>
+    private static string[] Columns(ReportData data) =>
+        ["run_id", .. data.FacetSettings, "lr", "batch_size", "seed", "status", "final_train_loss", "final_test_loss", "final_test_accuracy", "final_test_auc",
+         "diverged_at_epoch", "error", "fused_pack"];
 
-    public static void Write(ReportData data, IReadOnlyList<string> verdict, IReadOnlyList<string> figures, string outDir)
+    /// <summary>Columns shown as text (left-aligned) in the page.</summary>
+    private static readonly HashSet<string> TextColumns = ["run_id", "status", "error", "fused_pack"];
+
+    public static void Write(ReportData data, IReadOnlyList<string> verdict, IReadOnlyList<string> againstReference, IReadOnlyList<string> figures, string outDir)
     {
-        File.WriteAllText(Path.Combine(outDir, "summary.md"), Markdown(data, verdict, figures));
-        File.WriteAllText(Path.Combine(outDir, "index.html"), Html(data, verdict, figures));
+        File.WriteAllText(Path.Combine(outDir, "summary.md"), Markdown(data, verdict, againstReference, figures));
+        File.WriteAllText(Path.Combine(outDir, "index.html"), Html(data, verdict, againstReference, figures));
     }
 
-    private static IEnumerable<string[]> Rows(ReportData data) => data.Runs
-        .OrderBy(r => r.BatchSize).ThenBy(r => r.Lr).ThenBy(r => r.Seed)
-        .Select(r => new[]
-        {
-            r.RunId, RunConfig.FormatLr(r.Lr), N(r.BatchSize), N(r.Seed), r.Status.Text(), N(r.FinalTrainLoss), N(r.FinalTestLoss),
-            N(r.FinalTestAccuracy), r.DivergedAtEpoch?.ToString(CultureInfo.InvariantCulture) ?? "", r.Error ?? "", r.FusedPack ?? "",
-        });
+    private static IEnumerable<string[]> Rows(ReportData data)
+    {
+        var facets = data.FacetSettings;
+        return data.Runs
+            .Select(r => (Run: r, Facet: facets.Select(f => ReportData.SettingsOf(r).GetValueOrDefault(f) ?? "").ToArray()))
+            .OrderBy(x => string.Join("\u0001", x.Facet), StringComparer.Ordinal).ThenBy(x => x.Run.BatchSize).ThenBy(x => x.Run.Lr).ThenBy(x => x.Run.Seed)
+            .Select(x => (string[])
+            [
+                x.Run.RunId, .. x.Facet, RunConfig.FormatLr(x.Run.Lr), N(x.Run.BatchSize), N(x.Run.Seed), x.Run.Status.Text(), N(x.Run.FinalTrainLoss),
+                N(x.Run.FinalTestLoss), N(x.Run.FinalTestAccuracy), N(x.Run.FinalTestAuc), x.Run.DivergedAtEpoch?.ToString(CultureInfo.InvariantCulture) ?? "",
+                x.Run.Error ?? "", x.Run.FusedPack ?? "",
+            ]);
+    }
 
-    private static string Markdown(ReportData data, IReadOnlyList<string> verdict, IReadOnlyList<string> figures)
+    private static string Markdown(ReportData data, IReadOnlyList<string> verdict, IReadOnlyList<string> againstReference, IReadOnlyList<string> figures)
     {
         var md = new StringBuilder();
         md.AppendLine($"# Sweep report: {data.SweepName}").AppendLine();
@@ -39,9 +51,18 @@ internal static class SummaryWriter
         {
             md.AppendLine($"- {line}");
         }
+        if (againstReference.Count > 0)
+        {
+            md.AppendLine().AppendLine("## Against the reference").AppendLine();
+            foreach (string line in againstReference)
+            {
+                md.AppendLine($"- {line}");
+            }
+        }
         md.AppendLine().AppendLine("## Runs").AppendLine();
-        md.AppendLine("| " + string.Join(" | ", Columns) + " |");
-        md.AppendLine("|" + string.Concat(Columns.Select(_ => "---|")));
+        string[] columns = Columns(data);
+        md.AppendLine("| " + string.Join(" | ", columns) + " |");
+        md.AppendLine("|" + string.Concat(columns.Select(_ => "---|")));
         foreach (string[] row in Rows(data))
         {
             md.AppendLine("| " + string.Join(" | ", row.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal))) + " |");
@@ -54,7 +75,7 @@ internal static class SummaryWriter
         return md.ToString();
     }
 
-    private static string Html(ReportData data, IReadOnlyList<string> verdict, IReadOnlyList<string> figures)
+    private static string Html(ReportData data, IReadOnlyList<string> verdict, IReadOnlyList<string> againstReference, IReadOnlyList<string> figures)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         var html = new StringBuilder();
@@ -67,7 +88,7 @@ internal static class SummaryWriter
               table { border-collapse: collapse; font-size: 0.9em; }
               th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: right; }
               th { background: #eee; cursor: pointer; user-select: none; }
-              td:first-child, td:nth-child(5), td:nth-child(10), td:last-child { text-align: left; }
+              td.text { text-align: left; }
               tr.diverged td, tr.failed td { background: #fde8e8; }
               img { max-width: 100%; border: 1px solid #ddd; margin: 0.5em 0; }
             </style>
@@ -80,11 +101,24 @@ internal static class SummaryWriter
         {
             html.AppendLine($"<li>{E(line)}</li>");
         }
-        html.AppendLine("</ul><h2>Runs</h2><p>Click a column heading to sort.</p>");
-        html.AppendLine("<table id=\"runs\"><thead><tr>" + string.Concat(Columns.Select(c => $"<th>{E(c)}</th>")) + "</tr></thead><tbody>");
+        html.AppendLine("</ul>");
+        if (againstReference.Count > 0)
+        {
+            html.AppendLine("<h2>Against the reference</h2><ul>");
+            foreach (string line in againstReference)
+            {
+                html.AppendLine($"<li>{E(line)}</li>");
+            }
+            html.AppendLine("</ul>");
+        }
+        html.AppendLine("<h2>Runs</h2><p>Click a column heading to sort.</p>");
+        string[] columns = Columns(data);
+        int status = Array.IndexOf(columns, "status");
+        var isText = columns.Select(c => TextColumns.Contains(c) || data.FacetSettings.Contains(c)).ToArray();
+        html.AppendLine("<table id=\"runs\"><thead><tr>" + string.Concat(columns.Select(c => $"<th>{E(c)}</th>")) + "</tr></thead><tbody>");
         foreach (string[] row in Rows(data))
         {
-            html.AppendLine($"<tr class=\"{E(row[4])}\">" + string.Concat(row.Select(c => $"<td>{E(c)}</td>")) + "</tr>");
+            html.AppendLine($"<tr class=\"{E(row[status])}\">" + string.Concat(row.Select((c, i) => isText[i] ? $"<td class=\"text\">{E(c)}</td>" : $"<td>{E(c)}</td>")) + "</tr>");
         }
         html.AppendLine("</tbody></table><h2>Figures</h2>");
         foreach (string figure in figures)

@@ -18,14 +18,24 @@ internal static class Verdict
         {
             lines.Add(fused);
         }
-        if (!data.Cells.Any(c => c.TestLoss is not null))
+        var parts = data.ByFacet;
+        if (parts.Count > 1)
         {
-            lines.Add("No run has completed yet, so there is nothing to compare.");
-            return lines;
+            lines.Add($"Besides learning rate and batch size, {string.Join(" and ", data.FacetSettings)} vary in this sweep, so each of their {parts.Count} combinations " +
+                "is judged on its own below (figures carry the combination in their name); only seeds are averaged.");
         }
-        lines.Add(BatchSizeEffect(data));
-        lines.Add(BestCell(data));
-        lines.Add(LearningRateScaling(data));
+        foreach (ReportData part in parts)
+        {
+            string prefix = part.Facet.IsNone ? "" : $"[{part.Facet.Label}] ";
+            if (!part.Cells.Any(c => c.TestLoss is not null))
+            {
+                lines.Add(prefix + "No run has completed yet, so there is nothing to compare.");
+                continue;
+            }
+            lines.Add(prefix + BatchSizeEffect(part));
+            lines.Add(prefix + BestCell(part));
+            lines.Add(prefix + LearningRateScaling(part));
+        }
         return lines;
     }
 

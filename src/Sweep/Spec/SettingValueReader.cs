@@ -40,6 +40,9 @@ internal static class SettingValueReader
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
 
+    /// <summary>Parses unquoted text as a value of the given kind; null when it is not one.</summary>
+    public static object? Parse(SettingKind kind, string raw) => Parse(kind, raw, plain: true);
+
     private static object? Parse(SettingKind kind, string raw, bool plain)
     {
         if (!plain)

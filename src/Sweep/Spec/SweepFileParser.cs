@@ -35,6 +35,7 @@ internal static class SweepFileParser
         int parallel = 1;
         bool fuse = false;
         int fuseMax = 0;
+        ReferenceTable? reference = null;
 
         foreach (SweepEntry entry in entries)
         {
@@ -50,6 +51,9 @@ internal static class SweepFileParser
                 case EntryKind.Meta when entry.Key == "fuse":
                     fuse = (bool)SettingValueReader.Read(new SettingSpec("fuse", SettingKind.Flag, false, false, _ => null, "true or false"),
                         SettingValueReader.Scalar(entry.Value, entry.File, "fuse"), entry.File)!;
+                    break;
+                case EntryKind.Meta when entry.Key == "reference":
+                    reference = ReadReference(entry);
                     break;
                 case EntryKind.Meta when entry.Key == "fuse_max":
                     fuseMax = ReadCount(entry, 256);
@@ -98,7 +102,23 @@ internal static class SweepFileParser
         }
 
         string source = files.Count == 1 ? text : text + string.Concat(files.Skip(1).Select(f => $"\n# --- extends {f}\n{File.ReadAllText(f)}"));
-        return new SweepSpec(name, Path.GetFullPath(path), source, baseValues, axes, repeats, parallel, fuse, fuseMax, path);
+        return new SweepSpec(name, Path.GetFullPath(path), source, baseValues, axes, repeats, parallel, fuse, fuseMax, path, reference);
+    }
+
+    /// <summary>The reference table the entry names, relative to the file that names it, read and checked now (before any training).</summary>
+    private static ReferenceTable ReadReference(SweepEntry entry)
+    {
+        string name = SettingValueReader.Scalar(entry.Value, entry.File, "reference").Value ?? "";
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw SweepErrors.At(entry.File, entry.Value, "'reference' must name a CSV file of published results, for example 'reference: kandel-castelli.csv'");
+        }
+        string full = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(entry.File))!, name));
+        if (!File.Exists(full))
+        {
+            throw SweepErrors.At(entry.File, entry.Value, $"'reference: {name}' names a file that does not exist ({full}); the path is relative to this file");
+        }
+        return ReferenceTable.Read(full);
     }
 
     private static GridAxis ReadZip(SweepEntry entry, Dictionary<string, string> placed)

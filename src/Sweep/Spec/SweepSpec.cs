@@ -14,7 +14,8 @@ internal sealed record SweepSpec(
     int Parallel = 1,
     bool Fuse = false,
     int FuseMax = 0,
-    string? GivenPath = null)
+    string? GivenPath = null,
+    ReferenceTable? Reference = null)
 {
     /// <summary>The file as the user named it, for messages about the plan as a whole.</summary>
     public string DisplayPath => GivenPath ?? SourcePath;

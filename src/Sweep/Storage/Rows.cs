@@ -30,6 +30,9 @@ internal sealed record RunRow
     public long? DivergedAtEpoch { get; init; }
     public string? Error { get; init; }
     public string? FusedPack { get; init; }
+
+    /// <summary>Every setting of the run as JSON (<c>runs.config_json</c>); empty for rows made by hand.</summary>
+    public string ConfigJson { get; init; } = "";
 }
 
 /// <summary>A row of the epochs table.</summary>

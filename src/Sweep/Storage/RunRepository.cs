@@ -16,10 +16,14 @@ internal sealed class RunRepository(SqliteConnection connection)
     {
         long sweepId = connection.ExecuteScalar<long>(
             """
-            INSERT INTO sweeps (name, file_path, file_contents, started_at, varying_settings)
-            VALUES (@Name, @SourcePath, @SourceText, @Now, @Varying) RETURNING sweep_id;
+            INSERT INTO sweeps (name, file_path, file_contents, started_at, varying_settings, reference_path, reference_csv)
+            VALUES (@Name, @SourcePath, @SourceText, @Now, @Varying, @ReferencePath, @ReferenceCsv) RETURNING sweep_id;
             """,
-            new { plan.Name, plan.SourcePath, plan.SourceText, Now = Now(), Varying = string.Join(",", plan.VaryingSettings) }, tx);
+            new
+            {
+                plan.Name, plan.SourcePath, plan.SourceText, Now = Now(), Varying = string.Join(",", plan.VaryingSettings),
+                ReferencePath = plan.Reference?.Path, ReferenceCsv = plan.Reference?.Text,
+            }, tx);
         connection.Execute("INSERT INTO sweep_plan (sweep_id, position, run_id) VALUES (@sweepId, @Position, @RunId);",
             plan.PlannedRunIds.Select((runId, i) => new { sweepId, Position = i + 1, RunId = runId }), tx);
         return sweepId;
@@ -134,7 +138,7 @@ internal sealed class RunRepository(SqliteConnection connection)
     public IReadOnlyList<RunRow> Runs(string? sweepName) => connection.Query<RunRow>(
         """
         SELECT run_id, status AS status_text, dataset, model, optimizer, lr, batch_size, epochs, seed, final_train_loss,
-               final_test_loss, final_test_accuracy, final_test_auc, diverged_at_epoch, error, fused_pack
+               final_test_loss, final_test_accuracy, final_test_auc, diverged_at_epoch, error, fused_pack, config_json
         FROM runs
         WHERE @sweepName IS NULL OR run_id IN (
             SELECT sr.run_id FROM sweep_runs sr JOIN sweeps s ON s.sweep_id = sr.sweep_id WHERE s.name = @sweepName)
@@ -186,6 +190,17 @@ internal sealed class RunRepository(SqliteConnection connection)
 
     public IReadOnlyList<string> SweepNames() =>
         connection.Query<string>("SELECT DISTINCT name FROM sweeps ORDER BY name;").ToList();
+
+    /// <summary>The reference table the most recent invocation of a sweep was run against, or null (none, or a database before version 6).</summary>
+    public (string Path, string Csv)? Reference(string sweepName) => Read(() =>
+        HasColumn("sweeps", "reference_csv")
+            ? connection.Query<(string, string)>(
+                "SELECT reference_path, reference_csv FROM sweeps WHERE name = @sweepName AND reference_csv IS NOT NULL ORDER BY sweep_id DESC LIMIT 1;",
+                new { sweepName }).Select(r => ((string, string)?)r).FirstOrDefault()
+            : null);
+
+    private bool HasColumn(string table, string column) =>
+        connection.ExecuteScalar<long>("SELECT count(*) FROM pragma_table_info(@table) WHERE name = @column;", new { table, column }) > 0;
 
     private bool HasTable(string name) =>
         connection.ExecuteScalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = @name;", new { name }) > 0;

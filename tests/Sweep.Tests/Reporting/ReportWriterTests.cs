@@ -17,8 +17,8 @@ public sealed class ReportWriterTests
             foreach (double lr in new[] { 0.01, 0.001 })
             {
                 string id = $"{batch}-{lr}";
-                runs.Add(new RunRow { RunId = id, Status = RunStatus.Completed, Dataset = "fashion-mnist-mini", Model = "small-cnn", Optimizer = "adam", Lr = lr, BatchSize = batch, Epochs = 3, FinalTestLoss = lr * batch, FinalTestAccuracy = 0.8 });
-                epochs[id] = Enumerable.Range(1, 3).Select(e => new EpochRow { RunId = id, Epoch = e, TrainLoss = 2.0 / e + lr, TestLoss = 2.2 / e, TestAccuracy = 0.3 * e }).ToList();
+                runs.Add(new RunRow { RunId = id, Status = RunStatus.Completed, Dataset = "fashion-mnist-mini", Model = "small-cnn", Optimizer = "adam", Lr = lr, BatchSize = batch, Epochs = 3, FinalTestLoss = lr * batch, FinalTestAccuracy = 0.8, FinalTestAuc = 0.95 - lr * batch / 100 });
+                epochs[id] = Enumerable.Range(1, 3).Select(e => new EpochRow { RunId = id, Epoch = e, TrainLoss = 2.0 / e + lr, TestLoss = 2.2 / e, TestAccuracy = 0.3 * e, TestAuc = 0.6 + 0.1 * e }).ToList();
             }
         }
         return new ReportData("s", runs, epochs);
@@ -31,7 +31,7 @@ public sealed class ReportWriterTests
 
         var written = ReportWriter.Write(Sample(), dir.Path);
 
-        Assert.That(written.Select(Path.GetFileName), Is.EquivalentTo(ReportWriter.Figures.Select(f => f.FileName)));
+        Assert.That(written.Select(Path.GetFileName), Is.EquivalentTo(ReportWriter.Figures.Concat(ReportWriter.SweepFigures).Select(f => f.FileName)));
         foreach (string path in written)
         {
             using var png = new PngImage(path);

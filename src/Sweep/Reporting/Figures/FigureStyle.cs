@@ -44,6 +44,30 @@ internal static class FigureStyle
         plot.Axes.Bottom.TickGenerator = ticks;
     }
 
+    /// <summary>
+    /// Ticks at whole decades (1e-5, 1e-4, …) for an axis whose data is plotted at log10(x):
+    /// readable however many values there are.
+    /// </summary>
+    public static void UseDecadeTicks(IAxis axis, IEnumerable<double> log10Values)
+    {
+        var values = log10Values.Where(double.IsFinite).ToList();
+        if (values.Count == 0)
+        {
+            return;
+        }
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        int low = (int)Math.Floor(values.Min()), high = (int)Math.Ceiling(values.Max());
+        if (low == high)
+        {
+            high++;
+        }
+        for (int d = low; d <= high; d++)
+        {
+            ticks.AddMajor(d, $"1e{d}");
+        }
+        axis.TickGenerator = ticks;
+    }
+
     public static string Lr(double lr) => RunConfig.FormatLr(lr);
 
     public static string Number(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);

@@ -15,6 +15,9 @@ internal enum FinalMetricAxis
 /// </summary>
 internal sealed class FinalMetricFigure(string fileName, string metricName, FinalMetricAxis axis, Func<GridCell, Spread?> metric) : IFigure
 {
+    /// <summary>Up to this many learning rates each get a labelled tick; more get decade ticks, so labels never overlap.</summary>
+    private const int MaxLabelledValues = 8;
+
     public string FileName => fileName;
 
     public bool Save(ReportData data, string path)
@@ -53,12 +56,19 @@ internal sealed class FinalMetricFigure(string fileName, string metricName, Fina
         {
             return false;
         }
-        var ticks = new ScottPlot.TickGenerators.NumericManual();
-        foreach (var value in byLr ? data.LearningRates : data.BatchSizes.Select(b => (double)b))
+        if (byLr && data.LearningRates.Count > MaxLabelledValues)
         {
-            ticks.AddMajor(byLr ? Math.Log10(value) : Math.Log2(value), byLr ? FigureStyle.Lr(value) : FigureStyle.Number(value));
+            FigureStyle.UseDecadeTicks(plot.Axes.Bottom, data.LearningRates.Select(Math.Log10));
         }
-        plot.Axes.Bottom.TickGenerator = ticks;
+        else
+        {
+            var ticks = new ScottPlot.TickGenerators.NumericManual();
+            foreach (var value in byLr ? data.LearningRates : data.BatchSizes.Select(b => (double)b))
+            {
+                ticks.AddMajor(byLr ? Math.Log10(value) : Math.Log2(value), byLr ? FigureStyle.Lr(value) : FigureStyle.Number(value));
+            }
+            plot.Axes.Bottom.TickGenerator = ticks;
+        }
         plot.Axes.Margins(horizontal: 0.08, vertical: 0.1);
         plot.ShowLegend(Edge.Right);
         FigureStyle.SavePlot(plot, path, 860, 520);

@@ -1,6 +1,10 @@
 namespace Sweep.Reporting.Figures;
 
-/// <summary>Draws every figure of the report into a folder.</summary>
+/// <summary>
+/// Draws every figure of the report into a folder. The per-cell figures are drawn once per facet
+/// (combination of other varying settings), with the facet in the file name and the title; the
+/// lr ÷ batch figures put every run of the sweep on one plot, a series per optimizer.
+/// </summary>
 internal static class ReportWriter
 {
     public static IReadOnlyList<IFigure> Figures { get; } =
@@ -8,12 +12,22 @@ internal static class ReportWriter
         new EpochCurveFigure("train_loss_by_epoch.png", "training loss", e => e.TrainLoss ?? double.NaN),
         new EpochCurveFigure("test_loss_by_epoch.png", "test loss", e => e.TestLoss ?? double.NaN),
         new EpochCurveFigure("test_accuracy_by_epoch.png", "test accuracy", e => e.TestAccuracy),
+        new EpochCurveFigure("test_auc_by_epoch.png", "test AUC", e => e.TestAuc ?? double.NaN),
         new FinalMetricFigure("final_test_loss_vs_lr.png", "test loss", FinalMetricAxis.LearningRate, c => c.TestLoss),
         new FinalMetricFigure("final_test_accuracy_vs_lr.png", "test accuracy", FinalMetricAxis.LearningRate, c => c.TestAccuracy),
         new FinalMetricFigure("final_test_loss_vs_batch_size.png", "test loss", FinalMetricAxis.BatchSize, c => c.TestLoss),
         new FinalMetricFigure("final_test_accuracy_vs_batch_size.png", "test accuracy", FinalMetricAxis.BatchSize, c => c.TestAccuracy),
+        new FinalMetricFigure("final_test_auc_vs_lr.png", "test AUC", FinalMetricAxis.LearningRate, c => c.TestAuc),
+        new FinalMetricFigure("final_test_auc_vs_batch_size.png", "test AUC", FinalMetricAxis.BatchSize, c => c.TestAuc),
         new GridHeatmapFigure("test_accuracy_heatmap.png", "Final test accuracy over the lr × batch-size grid", "0.000", higherIsBetter: true, c => c.TestAccuracy),
         new GridHeatmapFigure("generalisation_gap_heatmap.png", "Generalisation gap (test loss − training loss, last epoch)", "0.000", higherIsBetter: false, c => c.GeneralisationGap),
+    ];
+
+    /// <summary>Figures over the whole sweep, whatever its facets.</summary>
+    public static IReadOnlyList<IFigure> SweepFigures { get; } =
+    [
+        new LrPerBatchFigure("final_test_loss_vs_lr_per_batch.png", "test loss", r => r.FinalTestLoss),
+        new LrPerBatchFigure("final_test_auc_vs_lr_per_batch.png", "test AUC", r => r.FinalTestAuc),
     ];
 
     /// <summary>Writes the figures that have data; returns their paths.</summary>
@@ -21,14 +35,30 @@ internal static class ReportWriter
     {
         Directory.CreateDirectory(outDir);
         var written = new List<string>();
-        foreach (IFigure figure in Figures)
+        foreach (ReportData part in data.ByFacet)
         {
-            string path = Path.Combine(outDir, figure.FileName);
-            if (figure.Save(data, path))
+            foreach (IFigure figure in Figures)
             {
-                written.Add(path);
+                Draw(figure, part, FileNameFor(figure.FileName, part.Facet), outDir, written);
             }
         }
+        foreach (IFigure figure in SweepFigures)
+        {
+            Draw(figure, data, figure.FileName, outDir, written);
+        }
         return written;
+    }
+
+    /// <summary>"final_test_loss_vs_lr.png" for a sweep without facets, "final_test_loss_vs_lr__optimizer-sgd.png" for one facet of it.</summary>
+    public static string FileNameFor(string fileName, Facet facet) =>
+        facet.IsNone ? fileName : $"{Path.GetFileNameWithoutExtension(fileName)}__{facet.Slug}{Path.GetExtension(fileName)}";
+
+    private static void Draw(IFigure figure, ReportData data, string fileName, string outDir, List<string> written)
+    {
+        string path = Path.Combine(outDir, fileName);
+        if (figure.Save(data, path))
+        {
+            written.Add(path);
+        }
     }
 }

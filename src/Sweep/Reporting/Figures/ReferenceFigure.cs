@@ -1,0 +1,54 @@
+using ScottPlot;
+
+namespace Sweep.Reporting.Figures;
+
+/// <summary>
+/// The reference's metric and ours against batch size, one panel per group of the other settings
+/// the reference names (for Kandel & Castelli: Adam 1e-4, Adam 1e-3, SGD 1e-4, SGD 1e-3). The
+/// reference is on the left axis, ours (mean ± sd over seeds) on the right: the data sets
+/// differ, so only the shapes are meant to be compared.
+/// </summary>
+internal static class ReferenceFigure
+{
+    public const string FileName = "reference_vs_ours_by_batch_size.png";
+
+    public static bool Save(ReferenceComparison comparison, string path)
+    {
+        var groups = comparison.Groups.Where(g => g.Cells.Count > 0 && g.Cells.All(c => c.BatchSize is not null)).ToList();
+        if (groups.Count == 0)
+        {
+            return false;
+        }
+        var panels = new List<Plot>();
+        foreach (ReferenceGroup group in groups)
+        {
+            Plot plot = FigureStyle.NewPlot(group.Label, "batch size (log2 scale)", $"reference {comparison.Metric}");
+            double[] xs = group.Cells.Select(c => Math.Log2(c.BatchSize!.Value)).ToArray();
+            var reference = plot.Add.Scatter(xs, group.Cells.Select(c => c.Reference).ToArray(), Colors.Black);
+            reference.LegendText = "reference";
+            reference.LineWidth = 2;
+            reference.MarkerSize = 8;
+            double[] ours = group.Cells.Select(c => c.Ours.Mean).ToArray();
+            var bars = plot.Add.ErrorBar(xs, ours, group.Cells.Select(c => c.Ours.Std).ToArray());
+            bars.Color = FigureStyle.ColorAt(0);
+            bars.Axes.YAxis = plot.Axes.Right;
+            var mine = plot.Add.Scatter(xs, ours, FigureStyle.ColorAt(0));
+            mine.Axes.YAxis = plot.Axes.Right;
+            mine.LegendText = "ours (mean ± sd over seeds)";
+            mine.LineWidth = 2;
+            mine.MarkerSize = 8;
+            plot.Axes.Right.Label.Text = $"our {comparison.Metric}";
+            var ticks = new ScottPlot.TickGenerators.NumericManual();
+            foreach (long batch in group.Cells.Select(c => c.BatchSize!.Value))
+            {
+                ticks.AddMajor(Math.Log2(batch), batch.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            plot.Axes.Bottom.TickGenerator = ticks;
+            plot.Axes.Margins(horizontal: 0.1, vertical: 0.15);
+            plot.ShowLegend(Alignment.LowerLeft);
+            panels.Add(plot);
+        }
+        FigureStyle.SavePanels(panels, path);
+        return true;
+    }
+}

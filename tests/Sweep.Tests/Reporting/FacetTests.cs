@@ -1,0 +1,81 @@
+using Sweep.Kernel;
+using Sweep.Reporting;
+using Sweep.Reporting.Figures;
+using Sweep.Storage;
+using Sweep.Tests.Support;
+
+namespace Sweep.Tests.Reporting;
+
+/// <summary>Settings that vary besides lr and batch size are facets: never pooled as if they were seeds.</summary>
+public sealed class FacetTests
+{
+    /// <summary>lr × batch × weight_decay (× seeds), each run's loss a known function of its settings.</summary>
+    private static ReportData Grid(int seeds, Func<double, long, double, long, double> loss, string optimizer = "adam")
+    {
+        var runs = new List<RunRow>();
+        foreach (double wd in new[] { 0.0, 0.01 })
+        {
+            foreach (long batch in new[] { 16L, 64L })
+            {
+                foreach (double lr in new[] { 0.01, 0.001 })
+                {
+                    for (long seed = 0; seed < seeds; seed++)
+                    {
+                        var config = Plans.OneRun($"optimizer: {optimizer}\nweight_decay: {wd}\nbatch_size: {batch}\nseed: {seed}\ngrid:\n  lr: [{lr}]\n");
+                        runs.Add(new RunRow
+                        {
+                            RunId = $"{wd}-{batch}-{lr}-{seed}", Status = RunStatus.Completed, Dataset = "fashion-mnist-mini", Model = "small-cnn",
+                            Optimizer = optimizer, Lr = lr, BatchSize = batch, Seed = seed, Epochs = 3, FinalTestLoss = loss(lr, batch, wd, seed),
+                            FinalTrainLoss = 0.1, FinalTestAccuracy = 0.8, ConfigJson = config.ToJson(),
+                        });
+                    }
+                }
+            }
+        }
+        return new ReportData("s", runs, new Dictionary<string, IReadOnlyList<EpochRow>>());
+    }
+
+    [Test]
+    public void A_third_varying_setting_splits_cells_and_only_seeds_are_averaged()
+    {
+        // weight decay adds 1.0 to the loss; seeds add ±0.01.
+        ReportData data = Grid(seeds: 2, (lr, b, wd, seed) => b / 100.0 + wd * 100 + (seed == 0 ? -0.01 : 0.01));
+
+        Assert.That(data.FacetSettings, Is.EqualTo(new[] { "weight_decay" }));
+        var parts = data.ByFacet;
+        Assert.That(parts.Select(p => p.Facet.Label), Is.EqualTo(new[] { "weight_decay=0", "weight_decay=0.01" }));
+        GridCell cell = parts[1].Cell(0.01, 16)!;
+        Assert.That(cell.Runs, Has.Count.EqualTo(2), "the two seeds, not four runs");
+        Assert.That(cell.TestLoss!.Value.Mean, Is.EqualTo(1.16).Within(1e-9));
+        Assert.That(cell.TestLoss!.Value.Std, Is.EqualTo(Math.Sqrt(2) * 0.01).Within(1e-9), "the spread is the seeds' alone");
+    }
+
+    [Test]
+    public void The_verdict_is_given_per_combination_and_one_seed_makes_no_noise_claim()
+    {
+        ReportData data = Grid(seeds: 1, (lr, b, wd, _) => wd > 0 ? 2.0 - b / 100.0 : 1.0 + b / 100.0);
+
+        var verdict = Verdict.Of(data, 8);
+
+        Assert.That(verdict, Has.Some.Contains("weight_decay vary in this sweep, so each of their 2 combinations is judged on its own"));
+        Assert.That(verdict, Has.Some.StartsWith("[weight_decay=0] At a fixed learning rate, smaller batches reached a lower test loss for 2 of 2 learning rates"));
+        Assert.That(verdict, Has.Some.StartsWith("[weight_decay=0.01] At a fixed learning rate, smaller batches reached a lower test loss for 0 of 2 learning rates"));
+        Assert.That(string.Join("\n", verdict), Does.Not.Contain("within the spread between seeds"));
+    }
+
+    [Test]
+    public void Figures_come_per_combination_and_the_runs_table_names_the_varying_setting()
+    {
+        using var dir = new TempDir();
+        ReportData data = Grid(seeds: 1, (lr, b, wd, _) => lr * b + wd);
+
+        var written = ReportWriter.Write(data, dir.Path).Select(Path.GetFileName).ToList();
+        SummaryWriter.Write(data, Verdict.Of(data, null), [], written!, dir.Path);
+
+        Assert.That(written, Does.Contain("final_test_loss_vs_lr__weight_decay-0.png").And.Contain("final_test_loss_vs_lr__weight_decay-0.01.png"));
+        Assert.That(written, Does.Not.Contain("final_test_loss_vs_lr.png"));
+        string markdown = File.ReadAllText(dir.File("summary.md"));
+        Assert.That(markdown, Does.Contain("| run_id | weight_decay | lr | batch_size | seed | status |"));
+        Assert.That(markdown, Does.Contain("| 0.01-16-0.01-0 | 0.01 | 1e-2 | 16 | 0 | completed |"));
+    }
+}
