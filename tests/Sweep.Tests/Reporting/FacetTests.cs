@@ -79,3 +79,30 @@ public sealed class FacetTests
         Assert.That(markdown, Does.Contain("| 0.01-16-0.01-0 | 0.01 | 1e-2 | 16 | 0 | completed |"));
     }
 }
+
+/// <summary>Figures stay readable at scale: 40 learning rates × 8 batch sizes.</summary>
+public sealed class LargeGridFigureTests
+{
+    [Test]
+    public void A_large_grid_keeps_the_heatmap_bounded_and_every_figure_drawn()
+    {
+        using var dir = new TempDir();
+        var lrs = Enumerable.Range(0, 40).Select(i => Math.Pow(10, -5 + i * 4.0 / 39)).ToList();
+        var runs = (from lr in lrs
+                    from b in new long[] { 8, 16, 32, 64, 128, 256, 512, 1024 }
+                    select new RunRow
+                    {
+                        RunId = $"{lr}-{b}", Status = RunStatus.Completed, Optimizer = "adam", Lr = lr, BatchSize = b, Epochs = 1,
+                        FinalTestLoss = Math.Abs(Math.Log10(lr) + 3) + b / 1000.0, FinalTrainLoss = 0.1, FinalTestAccuracy = 0.5, FinalTestAuc = 0.9,
+                    }).ToList();
+        var data = new ReportData("big", runs, new Dictionary<string, IReadOnlyList<EpochRow>>());
+
+        var written = ReportWriter.Write(data, dir.Path).Select(Path.GetFileName).ToList();
+
+        Assert.That(written, Does.Contain("test_accuracy_heatmap.png").And.Contain("final_test_loss_vs_lr.png"));
+        using var heatmap = new PngImage(dir.File("test_accuracy_heatmap.png"));
+        Assert.That((heatmap.Width, heatmap.Height), Is.EqualTo((1600, 1020)));
+        using var curve = new PngImage(dir.File("final_test_loss_vs_lr.png"));
+        Assert.That(curve.InkFraction(), Is.InRange(0.01, 0.9));
+    }
+}

@@ -9,6 +9,9 @@ namespace Sweep.Reporting.Figures;
 /// </summary>
 internal sealed class GridHeatmapFigure(string fileName, string title, string format, bool higherIsBetter, Func<GridCell, Spread?> metric) : IFigure
 {
+    private const int MaxWidth = 1600;
+    private const int MaxHeight = 1100;
+
     public string FileName => fileName;
 
     public bool Save(ReportData data, string path)
@@ -21,6 +24,9 @@ internal sealed class GridHeatmapFigure(string fileName, string title, string fo
             return false;
         }
         double low = values.Count > 0 ? values.Min() : 0, high = values.Count > 0 ? values.Max() : 1;
+        // Bounded size: a 40 × 8 grid stays a readable picture; small cells drop their text.
+        int width = Math.Clamp(150 * lrs.Count + 160, 560, MaxWidth), height = Math.Clamp(110 * batches.Count + 140, 420, MaxHeight);
+        bool cellText = (width - 160.0) / lrs.Count >= 80 && (height - 140.0) / batches.Count >= 45;
         Plot plot = FigureStyle.NewPlot($"{title}\n{data.Subject}", "learning rate", "batch size");
         var colormap = new ScottPlot.Colormaps.Viridis();
         for (int x = 0; x < lrs.Count; x++)
@@ -47,6 +53,10 @@ internal sealed class GridHeatmapFigure(string fileName, string title, string fo
                     rectangle.FillStyle.Color = Colors.LightGray;
                     label = cell?.Problem ?? "no run";
                 }
+                if (!cellText)
+                {
+                    continue;
+                }
                 var text = plot.Add.Text(label, x + 0.5, y + 0.5);
                 text.LabelFontSize = 13;
                 text.LabelBold = true;
@@ -55,7 +65,8 @@ internal sealed class GridHeatmapFigure(string fileName, string title, string fo
             }
         }
         var xTicks = new ScottPlot.TickGenerators.NumericManual();
-        for (int x = 0; x < lrs.Count; x++)
+        int every = (int)Math.Ceiling(lrs.Count / 12.0); // at most about 12 labels, so they never overlap
+        for (int x = 0; x < lrs.Count; x += every)
         {
             xTicks.AddMajor(x + 0.5, FigureStyle.Lr(lrs[x]));
         }
@@ -68,7 +79,7 @@ internal sealed class GridHeatmapFigure(string fileName, string title, string fo
         plot.Axes.Left.TickGenerator = yTicks;
         plot.Axes.SetLimits(0, lrs.Count, 0, batches.Count);
         plot.HideGrid();
-        FigureStyle.SavePlot(plot, path, Math.Max(560, 150 * lrs.Count + 160), Math.Max(420, 110 * batches.Count + 140));
+        FigureStyle.SavePlot(plot, path, width, height);
         return true;
     }
 }
