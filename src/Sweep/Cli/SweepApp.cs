@@ -40,6 +40,16 @@ internal static class SweepApp
             config.AddCommand<MergeCommand>("merge")
                 .WithDescription("Merge shard databases into one (idempotent; keeps the most complete record of each run).")
                 .WithExample("merge", "results/shards/results-0-of-3.db", "results/shards/results-1-of-3.db", "--into", OutputLayout.DefaultDatabase);
+            config.AddBranch("export", export =>
+            {
+                export.SetDescription("Write a sweep's results where other tools read them: an Optuna study or CSV files.");
+                export.AddCommand<ExportOptunaCommand>("optuna")
+                    .WithDescription("Write the sweep as an Optuna 3.1 study (SQLite RDB storage) for optuna-dashboard and pandas.")
+                    .WithExample("export", "optuna", "--out", "study.db", "--metric", "test_auc");
+                export.AddCommand<ExportCsvCommand>("csv")
+                    .WithDescription("Write runs.csv and epochs.csv (header row, invariant culture) for spreadsheets and pandas.")
+                    .WithExample("export", "csv", "--out", "results/csv");
+            });
             config.AddCommand<SlurmCommand>("slurm")
                 .WithDescription("Write sbatch scripts that run a sweep as a Slurm job array, then merge the shards.")
                 .WithExample("slurm", "sweeps.yaml", "--shards", "4", "--time", "02:00:00");

@@ -191,6 +191,30 @@ internal sealed class RunRepository(SqliteConnection connection)
     public IReadOnlyList<string> SweepNames() =>
         connection.Query<string>("SELECT DISTINCT name FROM sweeps ORDER BY name;").ToList();
 
+    /// <summary>
+    /// The runs of a sweep for export, in the order of its most recent stored plan (runs it did not
+    /// plan, and every run of a database without plans, follow in id order).
+    /// </summary>
+    public IReadOnlyList<RunRecord> RunRecords(string sweepName) => Read(() =>
+    {
+        bool plans = HasTable("sweep_plan");
+        string position = plans
+            ? "(SELECT p.position - 1 FROM sweep_plan p WHERE p.run_id = r.run_id AND p.sweep_id = (SELECT max(sweep_id) FROM sweeps WHERE name = @sweepName))"
+            : "NULL";
+        var rows = connection.Query<RunRecord>(
+            $"""
+            SELECT coalesce({position}, 1000000000) AS position, r.run_id, r.status, r.config_json, r.seed,
+                   r.final_train_loss, r.final_test_loss, r.final_test_accuracy, r.final_test_auc, r.diverged_at_epoch, r.error, r.fused_pack,
+                   r.started_at, r.finished_at, e.host, e.cpu_model, e.gpu_name, r.used_device, e.torch_version
+            FROM runs r LEFT JOIN environments e ON e.environment_id = r.environment_id
+            WHERE r.run_id IN (SELECT sr.run_id FROM sweep_runs sr JOIN sweeps s ON s.sweep_id = sr.sweep_id WHERE s.name = @sweepName)
+            ORDER BY position, r.run_id;
+            """, new { sweepName }).ToList();
+        // Runs outside the plan get the positions after it, so trial numbers stay unique.
+        long next = rows.Where(r => r.Position < 1000000000).Select(r => r.Position + 1).DefaultIfEmpty(0).Max();
+        return rows.Select(r => r.Position < 1000000000 ? r : r with { Position = next++ }).ToList();
+    });
+
     /// <summary>The reference table the most recent invocation of a sweep was run against, or null (none, or a database before version 6).</summary>
     public (string Path, string Csv)? Reference(string sweepName) => Read(() =>
         HasColumn("sweeps", "reference_csv")

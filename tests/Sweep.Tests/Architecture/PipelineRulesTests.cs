@@ -13,7 +13,7 @@ public sealed partial class PipelineRulesTests
 {
     /// <summary>The pipeline, in the order folders may depend on one another (each only on those before it).</summary>
     private static readonly string[] Order =
-        ["Native", "Kernel", "Spec", "Planning", "Data", "Storage", "Training", "Running", "Reporting", "Cluster", "Cli"];
+        ["Native", "Kernel", "Spec", "Planning", "Data", "Storage", "Training", "Running", "Reporting", "Exporting", "Cluster", "Cli"];
 
     private static string Source => Path.Combine(RepoPaths.Root, "src", "Sweep");
 
@@ -50,6 +50,8 @@ public sealed partial class PipelineRulesTests
     [TestCase("Planning")]
     [TestCase("Data")]
     [TestCase("Storage")]
+    [TestCase("Reporting")]
+    [TestCase("Exporting")]
     [TestCase("Cli")]
     public void A_torch_free_room_never_references_TorchSharp(string folder)
     {

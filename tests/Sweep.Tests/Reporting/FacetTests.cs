@@ -1,6 +1,6 @@
 using Sweep.Kernel;
-using Sweep.Reporting;
 using Sweep.Reporting.Figures;
+using Sweep.Reporting;
 using Sweep.Storage;
 using Sweep.Tests.Support;
 
