@@ -43,6 +43,11 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
         [Description("Show the plan (like the plan command) and train nothing.")]
         public bool DryRun { get; init; }
 
+        [CommandOption("--live-every <SECONDS>")]
+        [Description("Redraw the report while training, after each run and at most every SECONDS after an epoch (0: only at the end).")]
+        [DefaultValue(30)]
+        public int LiveEvery { get; init; } = 30;
+
         [CommandOption("--no-report")]
         [Description("Do not draw the figures at the end.")]
         public bool NoReport { get; init; }
@@ -52,6 +57,7 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
             Database is { } db && string.IsNullOrWhiteSpace(db) ? ValidationResult.Error("--db needs a file path.") :
             DataDir is { } d && string.IsNullOrWhiteSpace(d) ? ValidationResult.Error("--data-dir needs a folder path.") :
             Shard is { } s && string.IsNullOrWhiteSpace(s) ? ValidationResult.Error("--shard needs I/N or auto.") :
+            LiveEvery is < 0 or > 86400 ? ValidationResult.Error("--live-every must be from 0 to 86400 seconds.") :
             Parallel is < 1 or > SweepFileParser.MaxParallel ? ValidationResult.Error($"--parallel must be from 1 to {SweepFileParser.MaxParallel}.") :
             ValidationResult.Success();
     }
@@ -81,7 +87,8 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
             return ExitCodes.Success;
         }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
-        SweepOutcome outcome = RunWithProgress(plan, database, settings.Parallel ?? plan.Parallel, linked.Token);
+        TimeSpan? liveEvery = settings.NoReport || settings.LiveEvery == 0 ? null : TimeSpan.FromSeconds(settings.LiveEvery);
+        SweepOutcome outcome = RunWithProgress(plan, database, settings.Parallel ?? plan.Parallel, liveEvery, linked.Token);
 
         console.WriteLine(
             $"sweep '{plan.Name}': {outcome.Planned} runs, {outcome.Skipped} already done, {outcome.Completed} completed, " +
@@ -109,19 +116,25 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
         return outcome.Failed.Count > 0 ? ExitCodes.Failure : ExitCodes.Success;
     }
 
-    private SweepOutcome RunWithProgress(SweepPlan plan, string database, int parallel, CancellationToken cancel)
+    private SweepOutcome RunWithProgress(SweepPlan plan, string database, int parallel, TimeSpan? liveEvery, CancellationToken cancel)
     {
         if (!console.Profile.Capabilities.Interactive)
         {
-            return new SweepRunner(new PlainProgress(new AnsiConsoleWriter(console)), parallel, plan.Fuse, plan.FuseMax).Run(plan, database, cancel);
+            return Run(new PlainProgress(new AnsiConsoleWriter(console)));
         }
         return console.Progress()
             .AutoClear(true)
             .Columns(new ProgressBarColumn(), new PercentageColumn(), new TaskDescriptionColumn { Alignment = Justify.Left })
-            .Start(context =>
+            .Start(context => Run(new LiveProgress(console, context.AddTask("starting", maxValue: 1000))));
+
+        SweepOutcome Run(ISweepProgress progress)
+        {
+            if (liveEvery is not { } every)
             {
-                ProgressTask task = context.AddTask("starting", maxValue: 1000);
-                return new SweepRunner(new LiveProgress(console, task), parallel, plan.Fuse, plan.FuseMax).Run(plan, database, cancel);
-            });
+                return new SweepRunner(progress, parallel, plan.Fuse, plan.FuseMax).Run(plan, database, cancel);
+            }
+            using var live = new LiveReport(progress, database, plan.Name, new OutputLayout(database).ReportFolder, every);
+            return new SweepRunner(live, parallel, plan.Fuse, plan.FuseMax).Run(plan, database, cancel);
+        }
     }
 }

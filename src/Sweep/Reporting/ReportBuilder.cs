@@ -11,7 +11,8 @@ internal sealed record ReportResult(ReportData Data, IReadOnlyList<string> Figur
 /// <summary>The report stage: figures, verdict, index.html and summary.md for one sweep.</summary>
 internal static class ReportBuilder
 {
-    public static ReportResult Build(RunRepository repository, string sweepName, string outDir)
+    /// <param name="live">Drawn while the sweep runs: the page reloads itself until the final report replaces it.</param>
+    public static ReportResult Build(RunRepository repository, string sweepName, string outDir, bool live = false)
     {
         ReportData data = ReportData.Read(repository, sweepName);
         Directory.CreateDirectory(outDir);
@@ -29,7 +30,7 @@ internal static class ReportBuilder
                 figures.Insert(0, ReferenceFigure.FileName);
             }
         }
-        SummaryWriter.Write(data, verdict, againstReference, figures!, outDir);
+        SummaryWriter.Write(data, verdict, againstReference, figures!, outDir, live);
         return new ReportResult(data, figures!, verdict, planned, againstReference);
     }
 }

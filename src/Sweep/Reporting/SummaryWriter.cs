@@ -21,10 +21,17 @@ internal static class SummaryWriter
     /// <summary>Columns shown as text (left-aligned) in the page.</summary>
     private static readonly HashSet<string> TextColumns = ["run_id", "status", "error", "fused_pack"];
 
-    public static void Write(ReportData data, IReadOnlyList<string> verdict, IReadOnlyList<string> againstReference, IReadOnlyList<string> figures, string outDir)
+    /// <summary>How often a live page reloads itself while its sweep runs.</summary>
+    public const int LiveReloadSeconds = 15;
+
+    /// <param name="live">The sweep is still running: the page says so and reloads itself; the final page does not.</param>
+    public static void Write(ReportData data, IReadOnlyList<string> verdict, IReadOnlyList<string> againstReference, IReadOnlyList<string> figures, string outDir,
+        bool live = false)
     {
-        File.WriteAllText(Path.Combine(outDir, "summary.md"), Markdown(data, verdict, againstReference, figures));
-        File.WriteAllText(Path.Combine(outDir, "index.html"), Html(data, verdict, againstReference, figures));
+        // Written beside and renamed: a browser reloading the page never reads half of it.
+        string markdown = Markdown(data, verdict, againstReference, figures), html = Html(data, verdict, againstReference, figures, live);
+        AtomicFile.Write(Path.Combine(outDir, "summary.md"), s => s.Write(Encoding.UTF8.GetBytes(markdown)));
+        AtomicFile.Write(Path.Combine(outDir, "index.html"), s => s.Write(Encoding.UTF8.GetBytes(html)));
     }
 
     private static IEnumerable<string[]> Rows(ReportData data)
@@ -75,12 +82,16 @@ internal static class SummaryWriter
         return md.ToString();
     }
 
-    private static string Html(ReportData data, IReadOnlyList<string> verdict, IReadOnlyList<string> againstReference, IReadOnlyList<string> figures)
+    private static string Html(ReportData data, IReadOnlyList<string> verdict, IReadOnlyList<string> againstReference, IReadOnlyList<string> figures, bool live)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         var html = new StringBuilder();
         html.AppendLine("<!DOCTYPE html>");
         html.AppendLine("<html lang=\"en\"><head><meta charset=\"utf-8\">");
+        if (live)
+        {
+            html.AppendLine($"<meta http-equiv=\"refresh\" content=\"{LiveReloadSeconds}\">");
+        }
         html.AppendLine($"<title>Sweep report: {E(data.SweepName)}</title>");
         html.AppendLine("""
             <style>
@@ -96,6 +107,10 @@ internal static class SummaryWriter
             """);
         html.AppendLine($"<h1>Sweep report: {E(data.SweepName)}</h1>");
         html.AppendLine($"<p>{E(data.Subject)}</p>");
+        if (live)
+        {
+            html.AppendLine($"<p id=\"live\"><b>This sweep is still running</b>: {data.Runs.Count(r => r.Status.IsFinished())} runs finished so far; the page reloads every {LiveReloadSeconds} s.</p>");
+        }
         html.AppendLine("<h2>Verdict</h2><ul>");
         foreach (string line in verdict)
         {

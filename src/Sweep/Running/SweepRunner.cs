@@ -32,13 +32,37 @@ internal sealed class SweepRunner(ISweepProgress progress, int parallel = 1, boo
         IReadOnlyList<WorkItem> items = fuse ? FusionPlanner.Plan(toTrain, fuseMax) : toTrain.Select(r => new WorkItem([r])).ToList();
         var lifecycle = new RunLifecycle(session, _progress);
         var ends = new IReadOnlyList<RunEnd>[items.Count];
-        Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallel) }, i =>
+        // Each worker takes the next item in plan order when it is free, so no worker idles while
+        // work is left (Parallel.For hands out ranges, which left one core idle for the last runs).
+        int next = -1;
+        void Work()
         {
-            var group = items[i].Runs.Select(r => tickets[r.RunId]).ToList();
-            ends[i] = cancel.IsCancellationRequested ? group.Select(t => new RunEnd(t.Run, RunStatus.New, null)).ToList()
-                : items[i].IsPack ? lifecycle.TrainPack(group, cancel)
-                : [lifecycle.TrainAlone(group[0], cancel)];
-        });
+            for (int i = Interlocked.Increment(ref next); i < items.Count; i = Interlocked.Increment(ref next))
+            {
+                var group = items[i].Runs.Select(r => tickets[r.RunId]).ToList();
+                ends[i] = cancel.IsCancellationRequested ? group.Select(t => new RunEnd(t.Run, RunStatus.New, null)).ToList()
+                    : items[i].IsPack ? lifecycle.TrainPack(group, cancel)
+                    : [lifecycle.TrainAlone(group[0], cancel)];
+            }
+        }
+        int workers = Math.Clamp(parallel, 1, Math.Max(1, items.Count));
+        if (workers == 1)
+        {
+            Work();
+        }
+        else
+        {
+            var tasks = Enumerable.Range(0, workers).Select(_ => Task.Factory.StartNew(Work, TaskCreationOptions.LongRunning)).ToArray();
+            try
+            {
+                Task.WaitAll(tasks);
+            }
+            catch (AggregateException all)
+            {
+                // The first error, as it was thrown, reaches the command's error handling.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(all.InnerExceptions[0]).Throw();
+            }
+        }
         var results = ends.SelectMany(e => e).ToList();
 
         bool interrupted = results.Any(r => r.Status is RunStatus.Interrupted or RunStatus.New);
