@@ -99,7 +99,7 @@ internal sealed record ReferenceComparison(ReferenceTable Table, string Metric, 
         string verdict = theirs == 0 || ours == 0 ? "no clear direction in one of the two" : theirs == ours ? "the same direction" : "opposite directions";
         string noiseNote = resolved == 0
             ? "; none of our steps is larger than the spread between seeds, so more seeds are needed to tell"
-            : $"; {resolved} of our {steps} steps are beyond the seed spread and {agree} of those move as the reference's do";
+            : $"; {resolved} of our {steps} steps {(resolved == 1 ? "is" : "are")} beyond the seed spread and {agree} of {(resolved == 1 ? "it moves" : "those move")} as the reference's do";
         string series = string.Join(", ", cells.Select(c => $"{c.BatchSize}: {F(c.Reference)} vs {F(c.Ours.Mean)}±{F(c.Ours.Std)}"));
         return $"{group.Label}: as batch size grows, the reference's {Metric} {Word(theirs)} and ours {Word(ours)} — {verdict}{noiseNote} (batch: reference vs ours {series}).";
     }

@@ -21,7 +21,10 @@ internal static class Verdict
         var parts = data.ByFacet;
         if (parts.Count > 1)
         {
-            lines.Add($"Besides learning rate and batch size, {string.Join(" and ", data.FacetSettings)} vary in this sweep, so each of their {parts.Count} combinations " +
+            bool one = data.FacetSettings.Count == 1;
+            string what = one ? $"{data.FacetSettings[0]} varies in this sweep, so each of its {parts.Count} values"
+                : $"{string.Join(" and ", data.FacetSettings)} vary in this sweep, so each of their {parts.Count} combinations";
+            lines.Add($"Besides learning rate and batch size, {what} " +
                 "is judged on its own below (figures carry the combination in their name); only seeds are averaged.");
         }
         foreach (ReportData part in parts)

@@ -57,7 +57,7 @@ public sealed class FacetTests
 
         var verdict = Verdict.Of(data, 8);
 
-        Assert.That(verdict, Has.Some.Contains("weight_decay vary in this sweep, so each of their 2 combinations is judged on its own"));
+        Assert.That(verdict, Has.Some.Contains("weight_decay varies in this sweep, so each of its 2 values is judged on its own"));
         Assert.That(verdict, Has.Some.StartsWith("[weight_decay=0] At a fixed learning rate, smaller batches reached a lower test loss for 2 of 2 learning rates"));
         Assert.That(verdict, Has.Some.StartsWith("[weight_decay=0.01] At a fixed learning rate, smaller batches reached a lower test loss for 0 of 2 learning rates"));
         Assert.That(string.Join("\n", verdict), Does.Not.Contain("within the spread between seeds"));
