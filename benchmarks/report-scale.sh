@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 dotnet build src/Sweep -v quiet -nologo >/dev/null
 sweep="dotnet src/Sweep/bin/Debug/net10.0/sweep.dll"
 printf 'name: scale\ntrain_size: 100\ntest_size: 50\nepochs: 1\ngrid:\n  lr: [0.001]\n' > "$work/s.yaml"
@@ -43,3 +43,4 @@ $sweep report --db "$work/results.db" --out "$work/report" | head -1
 end=$(date +%s.%N)
 echo "report: $(echo "$end - $start" | bc) s (wall, including process start)"
 ls "$work/report"/*.png | wc -l | xargs echo "figures:"
+echo "report folder: $work/report"

@@ -27,17 +27,35 @@ internal sealed record ReportData(string SweepName, IReadOnlyList<RunRow> Runs, 
     }
 
     /// <summary>Settings other than lr, batch size and seed that take more than one value among the runs, in catalog order.</summary>
-    public IReadOnlyList<string> FacetSettings
+    public IReadOnlyList<string> FacetSettings => Derived.FacetSettings ??= FindFacetSettings();
+
+    private IReadOnlyList<string> FindFacetSettings()
     {
-        get
-        {
-            var settings = Runs.Select(SettingsOf).ToList();
-            return SettingCatalog.All.Where(s => s.ChangesTraining && !CellSettings.Contains(s.Name))
-                .Select(s => s.Name)
-                .Where(name => settings.Select(v => v.GetValueOrDefault(name)).Distinct().Count() > 1)
-                .ToList();
-        }
+        var settings = Runs.Select(SettingsOf).ToList();
+        return SettingCatalog.All.Where(s => s.ChangesTraining && !CellSettings.Contains(s.Name))
+            .Select(s => s.Name)
+            .Where(name => settings.Select(v => v.GetValueOrDefault(name)).Distinct().Count() > 1)
+            .ToList();
     }
+
+    /// <summary>
+    /// What is computed from the runs, kept with the list it was computed from: a part made with
+    /// <c>with { Runs = … }</c> copies the field but not the list, so it computes its own.
+    /// </summary>
+    private sealed class Computed(IReadOnlyList<RunRow> runs)
+    {
+        public IReadOnlyList<RunRow> Runs { get; } = runs;
+        public IReadOnlyList<string>? FacetSettings { get; set; }
+        public IReadOnlyList<GridCell>? Cells { get; set; }
+        public Dictionary<(double, long), GridCell>? CellIndex { get; set; }
+    }
+
+    private Computed? _computed;
+
+    private Computed Derived => _computed is { } c && ReferenceEquals(c.Runs, Runs) ? c : _computed = new Computed(Runs);
+
+    /// <summary>Parsed settings per run, shared by every part and figure of one report (a run's JSON is parsed once).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<RunRow, IReadOnlyDictionary<string, string>> ParsedSettings = new();
 
     /// <summary>One part per combination of the facet settings (the whole data when there are none), in a stable order.</summary>
     public IReadOnlyList<ReportData> ByFacet
@@ -57,7 +75,9 @@ internal sealed record ReportData(string SweepName, IReadOnlyList<RunRow> Runs, 
     }
 
     /// <summary>A run's training settings, formatted as people write them, from its stored configuration (or its columns, for rows made without one).</summary>
-    public static IReadOnlyDictionary<string, string> SettingsOf(RunRow run)
+    public static IReadOnlyDictionary<string, string> SettingsOf(RunRow run) => ParsedSettings.GetValue(run, ParseSettings);
+
+    private static IReadOnlyDictionary<string, string> ParseSettings(RunRow run)
     {
         if (run.ConfigJson is { Length: > 0 } json && RunConfig.FromJson(json) is { } config)
         {
@@ -78,13 +98,14 @@ internal sealed record ReportData(string SweepName, IReadOnlyList<RunRow> Runs, 
     public IReadOnlyList<double> LearningRates => Runs.Select(r => r.Lr).Distinct().Order().ToList();
 
     /// <summary>The lr × batch cells that have runs, seeds grouped together.</summary>
-    public IReadOnlyList<GridCell> Cells => Runs
+    public IReadOnlyList<GridCell> Cells => Derived.Cells ??= Runs
         .GroupBy(r => (r.Lr, r.BatchSize))
         .Select(g => new GridCell(g.Key.Lr, g.Key.BatchSize, g.ToList()))
         .OrderBy(c => c.BatchSize).ThenBy(c => c.Lr)
         .ToList();
 
-    public GridCell? Cell(double lr, long batchSize) => Cells.FirstOrDefault(c => c.Lr == lr && c.BatchSize == batchSize);
+    public GridCell? Cell(double lr, long batchSize) =>
+        (Derived.CellIndex ??= Cells.ToDictionary(c => (c.Lr, c.BatchSize))).GetValueOrDefault((lr, batchSize));
 
     /// <summary>True when some configuration ran with several seeds.</summary>
     public bool HasRepeats => Cells.Any(c => c.Runs.Count > 1);

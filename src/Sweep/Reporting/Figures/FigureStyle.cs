@@ -21,6 +21,23 @@ internal static class FigureStyle
 
     public static Color ColorAt(int index) => Palette[index % Palette.Length];
 
+    /// <summary>Up to this many series get a palette colour and a legend entry each.</summary>
+    public const int MaxLegendEntries = 10;
+
+    /// <summary>
+    /// The colour of series <paramref name="index"/> of <paramref name="count"/>: the palette for a
+    /// few, an ordered colormap for many (neighbouring values get neighbouring colours).
+    /// </summary>
+    public static Color SeriesColor(int index, int count) =>
+        count <= MaxLegendEntries ? ColorAt(index) : new ScottPlot.Colormaps.Viridis().GetColor(count == 1 ? 0 : index / (count - 1.0));
+
+    /// <summary>The legend text of a series, or "" (no entry) for most of many: about 8 evenly spaced entries, first and last included.</summary>
+    public static string LegendFor(int index, int count, string text)
+    {
+        int every = (int)Math.Ceiling(count / 8.0);
+        return count <= MaxLegendEntries || index % every == 0 || index == count - 1 ? text : "";
+    }
+
     public static Plot NewPlot(string title, string xLabel, string yLabel)
     {
         FigureFonts.Install();

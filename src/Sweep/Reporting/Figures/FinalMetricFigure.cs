@@ -44,10 +44,10 @@ internal sealed class FinalMetricFigure(string fileName, string metricName, Fina
             if (points.Any(p => p.Value!.Value.Count > 1))
             {
                 var bars = plot.Add.ErrorBar(xs, ys, points.Select(p => p.Value!.Value.Std).ToArray());
-                bars.Color = FigureStyle.ColorAt(i);
+                bars.Color = FigureStyle.SeriesColor(i, series.Count);
             }
-            var line = plot.Add.Scatter(xs, ys, FigureStyle.ColorAt(i));
-            line.LegendText = byLr ? $"batch size {series[i]}" : $"lr={FigureStyle.Lr(series[i])}";
+            var line = plot.Add.Scatter(xs, ys, FigureStyle.SeriesColor(i, series.Count));
+            line.LegendText = FigureStyle.LegendFor(i, series.Count, byLr ? $"batch size {series[i]}" : $"lr={FigureStyle.Lr(series[i])}");
             line.LineWidth = 2;
             line.MarkerSize = 8;
             any = true;
