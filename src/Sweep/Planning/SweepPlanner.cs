@@ -1,3 +1,5 @@
+using System.Numerics;
+using Sweep.Kernel;
 using Sweep.Spec;
 
 namespace Sweep.Planning;
@@ -14,8 +16,12 @@ internal static class SweepPlanner
     /// <summary>Plans sweep-file text as if it were the file at <paramref name="path"/>.</summary>
     public static SweepPlan Parse(string text, string path, string? dataDir = null) => Plan(SweepFileParser.Parse(text, path, dataDir));
 
+    /// <summary>The most runs one plan may hold; the size is computed from the axis lengths before anything is expanded.</summary>
+    public const int MaxRuns = 100_000;
+
     public static SweepPlan Plan(SweepSpec spec)
     {
+        CheckSize(spec);
         var axes = spec.Axes.ToList();
         var runs = GridExpander.Expand(spec.BaseValues, axes)
             .SelectMany(values => WithRepeats(values, spec.Repeats))
@@ -28,6 +34,17 @@ internal static class SweepPlanner
             axes.Add(new GridAxis("seed", runs.Select(r => (object)r.Config.Seed).Distinct().ToList()));
         }
         return new SweepPlan(spec.Name, spec.SourcePath, spec.SourceText, axes, runs, spec.Parallel, spec.Fuse, spec.FuseMax, Reference: spec.Reference);
+    }
+
+    private static void CheckSize(SweepSpec spec)
+    {
+        BigInteger size = spec.Axes.Aggregate(BigInteger.One, (n, axis) => n * axis.Points.Count) * spec.Repeats;
+        if (size > MaxRuns)
+        {
+            string factors = string.Join(" × ", spec.Axes.Select(a => $"{a.Points.Count} {string.Join("+", a.Settings)}")
+                .Concat(spec.Repeats > 1 ? [$"{spec.Repeats} repeats"] : []));
+            throw new SweepInputException($"{spec.DisplayPath}: the file asks for {size:N0} runs ({factors}), more than the {MaxRuns:N0} one plan may hold; use fewer values per axis or split the grid into several sweep files.");
+        }
     }
 
     /// <summary>Repeats run every configuration with seeds seed, seed+1, … seed+N-1.</summary>

@@ -113,6 +113,7 @@ internal static class SweepFileReader
         {
             throw new SweepInputException($"{path}: the file is empty; it needs at least a 'grid', see sweeps.yaml for an example.");
         }
+        YamlShapeCheck.Check(text, path);
         var stream = new YamlStream();
         try
         {

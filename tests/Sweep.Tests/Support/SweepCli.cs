@@ -6,6 +6,9 @@ namespace Sweep.Tests.Support;
 internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+
+    /// <summary>Standard output with line breaks as the console wrapped them.</summary>
+    public string Output() => Stdout.ReplaceLineEndings("\n");
 }
 
 /// <summary>Runs the built sweep CLI as a child process, as a user or a script would.</summary>
