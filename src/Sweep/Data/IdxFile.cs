@@ -16,27 +16,11 @@ internal static class IdxFile
 
     public static (byte[] Pixels, int Count, int Rows, int Columns) ReadImages(string path)
     {
-        byte[] data = ReadMaybeGzip(path);
-        int[] header = ReadHeader(data, path, ImagesMagic, fields: 3);
-        (int count, int rows, int columns) = (header[0], header[1], header[2]);
-        long expected = 16L + (long)count * rows * columns;
-        if (data.Length != expected)
-        {
-            throw new SweepInputException($"{path} is damaged: its header announces {count} images of {rows}×{columns} ({expected} bytes) but the file holds {data.Length} bytes; download it again.");
-        }
-        return (data[16..], count, rows, columns);
+        var (header, body) = Read(path, ImagesMagic, fields: 3, h => checked((long)h[0] * h[1] * h[2]), "images");
+        return (body, header[0], header[1], header[2]);
     }
 
-    public static byte[] ReadLabels(string path)
-    {
-        byte[] data = ReadMaybeGzip(path);
-        int count = ReadHeader(data, path, LabelsMagic, fields: 1)[0];
-        if (data.Length != 8L + count)
-        {
-            throw new SweepInputException($"{path} is damaged: its header announces {count} labels but the file holds {data.Length - 8} bytes of labels; download it again.");
-        }
-        return data[8..];
-    }
+    public static byte[] ReadLabels(string path) => Read(path, LabelsMagic, fields: 1, h => h[0], "labels").Body;
 
     public static void WriteImages(Stream output, byte[] pixels, int count, int rows, int columns)
     {
@@ -73,12 +57,46 @@ internal static class IdxFile
         return raw;
     }
 
-    private static byte[] ReadMaybeGzip(string path)
+    /// <summary>
+    /// Reads the header, works out the body's size from it with overflow checks, and only then
+    /// reads exactly that many bytes: a small gzip file that would inflate to gigabytes is refused
+    /// after reading what its header declares, and an uncompressed file's size is checked before
+    /// anything is allocated.
+    /// </summary>
+    private static (int[] Header, byte[] Body) Read(string path, int magic, int fields, Func<int[], long> bodyBytes, string what)
     {
         try
         {
             using FileStream file = File.OpenRead(path);
-            return ReadMaybeGzip(file);
+            bool gzip = file.ReadByte() == 0x1f && file.ReadByte() == 0x8b;
+            file.Position = 0;
+            using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
+            byte[] head = new byte[4 + 4 * fields];
+            if (stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) < head.Length)
+            {
+                throw new SweepInputException($"{path} is too short to be an IDX file; download it again.");
+            }
+            int[] header = ReadHeader(head, path, magic, fields);
+            long size;
+            try
+            {
+                size = bodyBytes(header);
+            }
+            catch (OverflowException)
+            {
+                throw new SweepInputException($"{path} is damaged: the sizes in its header ({string.Join(" × ", header)}) multiply beyond any real data set; download it again.");
+            }
+            if (size > Array.MaxLength || (!gzip && file.Length != head.Length + size))
+            {
+                throw new SweepInputException($"{path} is damaged: its header announces {string.Join(" × ", header)} {what} ({head.Length + size} bytes) but the file holds {(gzip ? "a different amount" : file.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + " bytes")}; download it again.");
+            }
+            byte[] body = new byte[size];
+            int read = stream.ReadAtLeast(body, body.Length, throwOnEndOfStream: false);
+            if (read < size || stream.ReadByte() != -1)
+            {
+                throw new SweepInputException($"{path} is damaged: its header announces {string.Join(" × ", header)} {what} ({head.Length + size} bytes) but the file holds {(read < size ? $"only {head.Length + read}" : "more")} bytes; download it again.");
+            }
+            return (header, body);
         }
         catch (InvalidDataException ex)
         {
@@ -88,10 +106,6 @@ internal static class IdxFile
 
     private static int[] ReadHeader(byte[] data, string path, int magic, int fields)
     {
-        if (data.Length < 4 + 4 * fields)
-        {
-            throw new SweepInputException($"{path} is too short to be an IDX file; download it again.");
-        }
         int actual = BinaryPrimitives.ReadInt32BigEndian(data);
         if (actual != magic)
         {

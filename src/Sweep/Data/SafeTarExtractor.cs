@@ -6,8 +6,10 @@ namespace Sweep.Data;
 
 /// <summary>
 /// Unpacks a .tar.gz that came from elsewhere without ever writing outside the target folder:
-/// entries with absolute paths or '..', and links that point outside, are refused before
-/// anything is written. Only files, folders and links inside the target are created.
+/// entries with absolute paths or '..', and every symbolic or hard link, are refused before
+/// anything is written. The official data archives hold no links, and a chain of links (one to
+/// '.', another through it to '..') can point outside while each looks inside, so none is
+/// followed or created. Only files and folders inside the target are created.
 /// </summary>
 internal static class SafeTarExtractor
 {
@@ -28,10 +30,6 @@ internal static class SafeTarExtractor
                     break;
                 case TarEntryType.Directory:
                     Directory.CreateDirectory(path);
-                    break;
-                case TarEntryType.SymbolicLink:
-                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                    File.CreateSymbolicLink(path, entry.LinkName);
                     break;
                 default:
                     Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -70,19 +68,9 @@ internal static class SafeTarExtractor
         }
         if (entry.EntryType is TarEntryType.SymbolicLink or TarEntryType.HardLink)
         {
-            string linkTarget = entry.EntryType == TarEntryType.HardLink
-                ? Path.GetFullPath(Path.Combine(root, entry.LinkName))
-                : Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, entry.LinkName));
-            if (Path.IsPathRooted(entry.LinkName) || !Inside(linkTarget, root))
-            {
-                throw new SweepInputException($"{archive} contains a link '{entry.Name}' → '{entry.LinkName}' that points outside {root}; the archive was not unpacked.");
-            }
-            if (entry.EntryType == TarEntryType.HardLink)
-            {
-                throw new SweepInputException($"{archive} contains a hard link '{entry.Name}'; data archives have none, so it was not unpacked.");
-            }
+            throw new SweepInputException($"{archive} contains a {(entry.EntryType == TarEntryType.HardLink ? "hard" : "symbolic")} link '{entry.Name}' → '{entry.LinkName}'; the official data archives hold no links, so it was not unpacked.");
         }
-        else if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.Directory))
+        if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.Directory))
         {
             throw new SweepInputException($"{archive} contains '{entry.Name}' of type {entry.EntryType}; only files and folders are unpacked.");
         }

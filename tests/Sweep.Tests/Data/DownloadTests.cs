@@ -76,13 +76,35 @@ public sealed class DownloadTests
         Assert.That(File.Exists(dir.File("evil.txt")) || File.Exists("/tmp/sweep-evil-absolute.txt"), Is.False);
     }
 
-    [Test]
-    public void A_link_pointing_outside_is_refused_and_a_clean_archive_unpacks()
+    [TestCase(TarEntryType.SymbolicLink, "cifar-10-batches-py/passwd", "../../../etc/passwd")]
+    [TestCase(TarEntryType.SymbolicLink, "cifar-10-batches-py/here", ".")]
+    [TestCase(TarEntryType.HardLink, "cifar-10-batches-py/data_batch_1", "cifar-10-batches-py/fine")]
+    public void Every_link_is_refused_before_anything_is_written(TarEntryType type, string name, string target)
     {
         using var dir = new TempDir();
-        File.WriteAllBytes(dir.File("link.tar.gz"), Tgz(link: ("cifar-10-batches-py/passwd", "../../../etc/passwd")));
+        File.WriteAllBytes(dir.File("link.tar.gz"), Tgz(links: [(type, name, target)]));
+
         var error = Assert.Throws<SweepInputException>(() => SafeTarExtractor.Extract(dir.File("link.tar.gz"), dir.File("t1")))!;
-        Assert.That(error.Message, Does.Contain("points outside"));
+
+        Assert.That(error.Message, Does.Contain("the official data archives hold no links"));
+        Assert.That(Directory.Exists(dir.File("t1")), Is.False);
+    }
+
+    [Test]
+    public void A_chain_of_links_that_looks_inside_at_each_step_is_refused()
+    {
+        // "a" → "." and "b" → "a/../..": each target looks harmless as text; together they leave the folder.
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.File("chain.tar.gz"), Tgz(links: [(TarEntryType.SymbolicLink, "x/a", "."), (TarEntryType.SymbolicLink, "x/b", "a/../.."), (TarEntryType.RegularFile, "x/b/evil", "")]));
+
+        Assert.Throws<SweepInputException>(() => SafeTarExtractor.Extract(dir.File("chain.tar.gz"), dir.File("t1")));
+        Assert.That(Directory.Exists(dir.File("t1")) || File.Exists(dir.File("evil")), Is.False);
+    }
+
+    [Test]
+    public void A_clean_archive_unpacks()
+    {
+        using var dir = new TempDir();
 
         File.WriteAllBytes(dir.File("ok.tar.gz"), Tgz(("cifar-10-batches-py/a", [7]), ("cifar-10-batches-py/b", [8, 9])));
         SafeTarExtractor.Extract(dir.File("ok.tar.gz"), dir.File("t2"));
@@ -91,7 +113,7 @@ public sealed class DownloadTests
 
     private static byte[] Tgz(params (string Name, byte[] Data)[] files) => Tgz(null, files);
 
-    private static byte[] Tgz((string Name, string Target)? link = null, params (string Name, byte[] Data)[] files)
+    private static byte[] Tgz((TarEntryType Type, string Name, string Target)[]? links = null, params (string Name, byte[] Data)[] files)
     {
         using var output = new MemoryStream();
         using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
@@ -101,9 +123,11 @@ public sealed class DownloadTests
             {
                 writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(data) });
             }
-            if (link is { } l)
+            foreach (var (type, name, target) in links ?? [])
             {
-                writer.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, l.Name) { LinkName = l.Target });
+                writer.WriteEntry(type == TarEntryType.RegularFile
+                    ? new PaxTarEntry(type, name) { DataStream = new MemoryStream([1]) }
+                    : new PaxTarEntry(type, name) { LinkName = target });
             }
         }
         return output.ToArray();
