@@ -62,7 +62,8 @@ for _ in $(seq 1 60); do
   sinfo -h -o %t 2>/dev/null | grep -qE '^(idle|mix)' && break
   sleep 0.5
 done
-sinfo -h -o %t 2>/dev/null | grep -qE '^(idle|mix)' || { tail -5 "$work"/log/*; skip "the Slurm daemons did not come up on this machine"; }
+# The tools are installed and we are root: daemons that do not come up are a failure, not a skip.
+sinfo -h -o %t 2>/dev/null | grep -qE '^(idle|mix)' || { tail -20 "$work"/log/*; echo "FAIL: the Slurm daemons did not come up (logs above)"; exit 1; }
 echo "slurm up: $(sinfo -h -o '%P %t %D')"
 
 cd "$work"

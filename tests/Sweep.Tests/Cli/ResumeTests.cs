@@ -38,6 +38,7 @@ public sealed class ResumeTests
         }
         Assert.That(ResultsFile.Scalar<string>(db, "SELECT status FROM runs ORDER BY started_at LIMIT 1"), Is.EqualTo("running"),
             "the killed run is left as it was");
+        var before = ResultsFile.Query<(string, long, long)>(db, "SELECT run_id, epoch, rowid FROM epochs ORDER BY run_id, epoch");
 
         CliResult again = SweepCli.Run(dir.Path, "sweep", "s.yaml", "--no-report");
 
@@ -48,6 +49,12 @@ public sealed class ResumeTests
         Assert.That(actual, Is.EqualTo(expected), "bit-identical to the uninterrupted run, no epoch lost or repeated");
         Assert.That(ResultsFile.Scalar<long>(db, "SELECT count(*) FROM runs WHERE status = 'completed'"), Is.EqualTo(2));
         Assert.That(ResultsFile.Scalar<long>(db, "SELECT count(*) FROM runs WHERE resumed_from_epoch >= 1"), Is.EqualTo(1));
+        // Resumed, not restarted: the rows committed before the kill, up to the checkpoint, are the same rows.
+        var resumed = ResultsFile.Query<(string, long)>(db, "SELECT run_id, resumed_from_epoch FROM runs WHERE resumed_from_epoch >= 1").Single();
+        var kept = before.Where(r => r.Item1 == resumed.Item1 && r.Item2 <= resumed.Item2).ToList();
+        Assert.That(kept, Has.Count.EqualTo(resumed.Item2));
+        Assert.That(ResultsFile.Query<(string, long, long)>(db, $"SELECT run_id, epoch, rowid FROM epochs WHERE run_id = '{resumed.Item1}' AND epoch <= {resumed.Item2} ORDER BY epoch"),
+            Is.EqualTo(kept), "same row ids: the epochs before the checkpoint were kept, not recomputed");
         Assert.That(Directory.GetFiles(dir.File("results/checkpoints")), Is.Empty, "checkpoints of finished runs are deleted");
     }
 
