@@ -1,6 +1,7 @@
 using Sweep.Kernel;
 using Sweep.Planning;
 using Sweep.Spec;
+using Sweep.Tests.Support;
 
 namespace Sweep.Tests.Spec;
 
@@ -65,53 +66,64 @@ public sealed class SweepFileParserTests
     }
 
     // Each bad file names the line and column where YAML can give them, what is wrong, what is allowed.
-    [TestCase("grid:\n  lr: [0.1\n", "bad.yaml:", "invalid YAML")]
-    [TestCase("", "the file is empty")]
-    [TestCase("- 1\n- 2\n", "must be a mapping")]
-    [TestCase("batchsize: 16\ngrid:\n  lr: [0.1]\n", "bad.yaml:1:1: unknown setting 'batchsize'; did you mean 'batch_size'?")]
-    [TestCase("learning_rate: 0.1\ngrid:\n  epochs: [1]\n", "did you mean 'lr'?")]
-    [TestCase("grid:\n  lr: [abc]\n", "bad.yaml:2:8: 'lr' must be a number, got 'abc'")]
-    [TestCase("grid:\n  batch_size: [16.5]\n", "'batch_size' must be a whole number, got '16.5'")]
-    [TestCase("epochs: \"ten\"\ngrid:\n  lr: [0.1]\n", "'epochs' must be a whole number, got the quoted text \"ten\"")]
-    [TestCase("grid:\n  lr: [0]\n", "'lr': 0 is not greater than 0")]
-    [TestCase("grid:\n  lr: [-0.1]\n", "is not greater than 0")]
-    [TestCase("grid:\n  lr: [.nan]\n", "'lr': NaN is not greater than 0")]
-    [TestCase("grid:\n  batch_size: [0]\n", "'batch_size': 0 is less than 1")]
-    [TestCase("epochs: 0\ngrid:\n  lr: [0.1]\n", "'epochs': 0 is less than 1")]
-    [TestCase("grid:\n  batch_size: [10000]\n", "batch_size 10000 is larger than the training set (6000 images")]
-    [TestCase("train_size: 100\ngrid:\n  batch_size: [128]\n", "larger than the training set (100 images")]
-    [TestCase("grid: {}\n", "'grid' must map at least one setting")]
-    [TestCase("epochs: 2\n", "there is no 'grid'")]
-    [TestCase("grid:\n  lr: []\n", "bad.yaml:2:7: axis 'lr' is empty")]
-    [TestCase("grid:\n  lr: 0.1\n", "axis 'lr' must be a list such as [a, b, c] or a generator")]
-    [TestCase("grid:\n  lr: {logspace: [0, 1, 3]}\n", "logspace for 'lr' needs both ends greater than 0")]
-    [TestCase("grid:\n  lr: {logspace: [1e-3, 1e-1]}\n", "logspace takes [first, last, count]")]
-    [TestCase("grid:\n  lr: {logspace: [1e-3, 1e-1, 2.5]}\n", "the count of a logspace must be a whole number")]
-    [TestCase("grid:\n  batch_size: {pow2: [16, 100]}\n", "pow2 needs two powers of two")]
-    [TestCase("grid:\n  lr: {pow2: [1, 4]}\n", "pow2 makes whole numbers, but 'lr' takes")]
-    [TestCase("grid:\n  epochs: {linspace: [1, 2, 3]}\n", "linspace gives 1.5 for 'epochs', which takes whole numbers")]
-    [TestCase("grid:\n  lr: {randspace: [1, 2]}\n", "unknown generator 'randspace'")]
-    [TestCase("grid:\n  momentum: {linspace: [0, 1, 3]}\n", "'momentum': 1 is outside [0, 1)")]
-    [TestCase("zip:\n  lr: [0.1, 0.2]\n  batch_size: [16]\n", "bad.yaml:2:3: the lists in 'zip' advance together and must have the same length, but lr has 2, batch_size has 1")]
-    [TestCase("grid:\n  lr: [0.1]\nzip:\n  lr: [0.2]\n", "'lr' is set both in 'grid' and in 'zip'")]
-    [TestCase("repeats: 0\ngrid:\n  lr: [0.1]\n", "'repeats': 0 is outside 1 to 1000")]
-    [TestCase("repeats: 2\ngrid:\n  seed: [0, 1]\n", "the plan holds the same run twice")]
-    [TestCase("lr: !!python/object:os.system 1\ngrid:\n  epochs: [1]\n", "the YAML tag 'tag:yaml.org,2002:python/object:os.system' is not allowed")]
-    [TestCase("grid:\n  lr: [!Custom 0.1]\n", "the YAML tag '!Custom' is not allowed")]
-    [TestCase("nesterov: true\ngrid:\n  lr: [0.1]\n", "nesterov: true needs optimizer: sgd with a momentum above 0")]
-    [TestCase("model: vgg\nvgg_depth: 12\ngrid:\n  lr: [0.1]\n", "'12' is not a known vgg_depth; allowed: one of 11, 13, 16, 19")]
-    [TestCase("lr_schedule: linear\ngrid:\n  lr: [0.1]\n", "allowed: one of constant, step, cosine")]
-    [TestCase("mirror: ftp://x\ngrid:\n  lr: [0.1]\n", "'ftp://x' is not an http(s) URL")]
-    [TestCase("extends: missing.yaml\ngrid:\n  lr: [0.1]\n", "bad.yaml:1:10: 'extends: missing.yaml' names a file that does not exist")]
-    [TestCase("grid:\n  lr: [0.1, 0.1]\n", "lists 0.1 twice")]
-    [TestCase("lr: 0.1\ngrid:\n  lr: [0.1, 0.2]\n", "'lr' is set both at the top level and in 'grid'")]
-    [TestCase("dataset: cifar100\ngrid:\n  lr: [0.1]\n", "'cifar100' is not a known dataset; allowed: one of fashion-mnist-mini, fashion-mnist, mnist, cifar10")]
-    [TestCase("model: resnet\ngrid:\n  lr: [0.1]\n", "one of small-cnn, seed-cnn, vgg")]
-    [TestCase("optimizer: rmsprop\ngrid:\n  lr: [0.1]\n", "one of adam, adamw, sgd")]
-    [TestCase("lr: [0.1, 0.2]\ngrid:\n  epochs: [1]\n", "'lr' must be a single value, not a list or mapping; to try several values put it under 'grid'")]
-    [TestCase("augment: yes please\ngrid:\n  lr: [0.1]\n", "'augment' must be true or false")]
-    [TestCase("epochs: 1\nepochs: 2\ngrid:\n  lr: [0.1]\n", "bad.yaml:")]
-    public void Rejects_a_bad_file_with_a_precise_message(string text, params string[] fragments)
+    public static IEnumerable<TestCaseData> BadFiles()
+    {
+        yield return Case("grid:\n  lr: [0.1\n", "bad.yaml:", "invalid YAML");
+        yield return Case("", "the file is empty");
+        yield return Case("- 1\n- 2\n", "must be a mapping");
+        yield return Case("batchsize: 16\ngrid:\n  lr: [0.1]\n", "bad.yaml:1:1: unknown setting 'batchsize'; did you mean 'batch_size'?");
+        yield return Case("learning_rate: 0.1\ngrid:\n  epochs: [1]\n", "did you mean 'lr'?");
+        yield return Case("grid:\n  lr: [abc]\n", "bad.yaml:2:8: 'lr' must be a number, got 'abc'");
+        yield return Case("grid:\n  batch_size: [16.5]\n", "'batch_size' must be a whole number, got '16.5'");
+        yield return Case("epochs: \"ten\"\ngrid:\n  lr: [0.1]\n", "'epochs' must be a whole number, got the quoted text \"ten\"");
+        yield return Case("grid:\n  lr: [0]\n", "'lr': 0 is not greater than 0");
+        yield return Case("grid:\n  lr: [-0.1]\n", "is not greater than 0");
+        yield return Case("grid:\n  lr: [.nan]\n", "'lr': NaN is not greater than 0");
+        yield return Case("grid:\n  batch_size: [0]\n", "'batch_size': 0 is less than 1");
+        yield return Case("epochs: 0\ngrid:\n  lr: [0.1]\n", "'epochs': 0 is less than 1");
+        yield return Case("grid:\n  batch_size: [10000]\n", "batch_size 10000 is larger than the training set (6000 images");
+        yield return Case("train_size: 100\ngrid:\n  batch_size: [128]\n", "larger than the training set (100 images");
+        yield return Case("grid: {}\n", "'grid' must map at least one setting");
+        yield return Case("epochs: 2\n", "there is no 'grid'");
+        yield return Case("grid:\n  lr: []\n", "bad.yaml:2:7: axis 'lr' is empty");
+        yield return Case("grid:\n  lr: 0.1\n", "axis 'lr' must be a list such as [a, b, c] or a generator");
+        yield return Case("grid:\n  lr: {logspace: [0, 1, 3]}\n", "logspace for 'lr' needs both ends greater than 0");
+        yield return Case("grid:\n  lr: {logspace: [1e-3, 1e-1]}\n", "logspace takes [first, last, count]");
+        yield return Case("grid:\n  lr: {logspace: [1e-3, 1e-1, 2.5]}\n", "the count of a logspace must be a whole number");
+        yield return Case("grid:\n  batch_size: {pow2: [16, 100]}\n", "pow2 needs two powers of two");
+        yield return Case("grid:\n  lr: {pow2: [1, 4]}\n", "pow2 makes whole numbers, but 'lr' takes");
+        yield return Case("grid:\n  epochs: {linspace: [1, 2, 3]}\n", "linspace gives 1.5 for 'epochs', which takes whole numbers");
+        yield return Case("grid:\n  lr: {randspace: [1, 2]}\n", "unknown generator 'randspace'");
+        yield return Case("grid:\n  momentum: {linspace: [0, 1, 3]}\n", "'momentum': 1 is outside [0, 1)");
+        yield return Case("zip:\n  lr: [0.1, 0.2]\n  batch_size: [16]\n", "bad.yaml:2:3: the lists in 'zip' advance together and must have the same length, but lr has 2, batch_size has 1");
+        yield return Case("grid:\n  lr: [0.1]\nzip:\n  lr: [0.2]\n", "'lr' is set both in 'grid' and in 'zip'");
+        yield return Case("repeats: 0\ngrid:\n  lr: [0.1]\n", "'repeats': 0 is outside 1 to 1000");
+        yield return Case("repeats: 2\ngrid:\n  seed: [0, 1]\n", "the plan holds the same run twice");
+        yield return Case("lr: !!python/object:os.system 1\ngrid:\n  epochs: [1]\n", "the YAML tag 'tag:yaml.org,2002:python/object:os.system' is not allowed");
+        yield return Case("grid:\n  lr: [!Custom 0.1]\n", "the YAML tag '!Custom' is not allowed");
+        yield return Case("nesterov: true\ngrid:\n  lr: [0.1]\n", "nesterov: true needs optimizer: sgd with a momentum above 0");
+        yield return Case("model: vgg\nvgg_depth: 12\ngrid:\n  lr: [0.1]\n", "'12' is not a known vgg_depth; allowed: one of 11, 13, 16, 19");
+        yield return Case("lr_schedule: linear\ngrid:\n  lr: [0.1]\n", "allowed: one of constant, step, cosine");
+        yield return Case("mirror: ftp://x\ngrid:\n  lr: [0.1]\n", "'ftp://x' is not an http(s) URL");
+        yield return Case("extends: missing.yaml\ngrid:\n  lr: [0.1]\n", "bad.yaml:1:10: 'extends: missing.yaml' names a file that does not exist");
+        yield return Case("grid:\n  lr: [0.1, 0.1]\n", "lists 0.1 twice");
+        yield return Case("lr: 0.1\ngrid:\n  lr: [0.1, 0.2]\n", "'lr' is set both at the top level and in 'grid'");
+        yield return Case("dataset: cifar100\ngrid:\n  lr: [0.1]\n", "'cifar100' is not a known dataset; allowed: one of fashion-mnist-mini, fashion-mnist, mnist, cifar10");
+        yield return Case("model: resnet\ngrid:\n  lr: [0.1]\n", "one of small-cnn, seed-cnn, vgg");
+        yield return Case("optimizer: rmsprop\ngrid:\n  lr: [0.1]\n", "one of adam, adamw, sgd");
+        yield return Case("lr: [0.1, 0.2]\ngrid:\n  epochs: [1]\n", "'lr' must be a single value, not a list or mapping; to try several values put it under 'grid'");
+        yield return Case("augment: yes please\ngrid:\n  lr: [0.1]\n", "'augment' must be true or false");
+        yield return Case("epochs: 1\nepochs: 2\ngrid:\n  lr: [0.1]\n", "bad.yaml:");
+    }
+
+    private static TestCaseData Case(string text, params string[] fragments) => new(text, fragments);
+
+    /// <summary>Mistakes of the whole file or plan have no one position; the README names them. Every other message starts with file:line:column.</summary>
+    private static readonly string[] WholeFileMistakes =
+        ["the file is empty", "must be a mapping", "there is no 'grid'", "the plan holds the same run twice", "nesterov: true needs", "is larger than the training set"];
+
+    [TestCaseSource(nameof(BadFiles))]
+    public void Rejects_a_bad_file_with_a_precise_message(string text, string[] fragments)
     {
         var error = Assert.Throws<SweepInputException>(() => SweepPlanner.Parse(text, "bad.yaml"))!;
 
@@ -121,6 +133,26 @@ public sealed class SweepFileParserTests
         }
         Assert.That(error.Message, Does.Not.Contain("\n"), "one line");
         Assert.That(error.Message, Does.StartWith("bad.yaml"), "names the file");
+        Assert.That(System.Text.RegularExpressions.Regex.IsMatch(error.Message, @"^bad\.yaml:\d+:\d+: ") || WholeFileMistakes.Any(error.Message.Contains), Is.True,
+            $"starts with file:line:column or is a documented whole-file mistake: {error.Message}");
+    }
+
+    [Test]
+    public void Every_bad_file_goes_through_the_CLI_with_exit_2_one_line_and_nothing_created()
+    {
+        var wrong = new List<string>();
+        foreach (TestCaseData data in BadFiles())
+        {
+            using var dir = new TempDir();
+            dir.Write("bad.yaml", (string)data.Arguments[0]!);
+            CliResult result = SweepCli.Run(dir.Path, "sweep", "bad.yaml");
+            string[] lines = result.Stderr.Trim().Split('\n');
+            if (result.ExitCode != 2 || lines.Length != 1 || !lines[0].StartsWith("error: bad.yaml", StringComparison.Ordinal) || Directory.Exists(dir.File("results")))
+            {
+                wrong.Add($"{data.Arguments[0]!.ToString()!.ReplaceLineEndings("⏎")} → {result}");
+            }
+        }
+        Assert.That(wrong, Is.Empty);
     }
 
     [Test]
