@@ -28,14 +28,23 @@ public sealed class ParallelAndOutputsTests
     public void Save_model_writes_final_weights_that_load_into_the_model()
     {
         using var dir = new TempDir();
-        dir.Write("s.yaml", "save_model: true\ntrain_size: 100\ntest_size: 50\nepochs: 1\ngrid:\n  lr: [0.01]\n");
+        dir.Write("s.yaml", "save_model: true\ntrain_size: 100\ntest_size: 50\nepochs: 2\ngrid:\n  lr: [0.003]\n");
 
         CliResult result = SweepCli.Run(dir.Path, "sweep", "s.yaml", "--no-report");
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         string runId = ResultsFile.Scalar<string>(dir.File("results/results.db"), "SELECT run_id FROM runs");
         string weights = dir.File($"results/models/{runId}.pt");
+        double recorded = ResultsFile.Scalar<double>(dir.File("results/results.db"), "SELECT final_test_accuracy FROM runs");
+        using var images = new Sweep.Training.ImageTensors(Sweep.Data.DatasetLoader.Load("fashion-mnist-mini", null, 100, 50), TorchSharp.torch.CPU);
+        using var fresh = new Sweep.Training.SmallCnn(1, 28, 28, 10);
         using var model = new Sweep.Training.SmallCnn(1, 28, 28, 10);
-        Assert.DoesNotThrow(() => model.load(weights));
+        model.load(weights);
+
+        // The saved weights are the trained ones: they reproduce the recorded test accuracy, which fresh weights do not.
+        double reloaded = Sweep.Training.Evaluation.Run(model, 1, x => model.forward(x).unsqueeze(0), images).Accuracy[0];
+        double untrained = Sweep.Training.Evaluation.Run(fresh, 1, x => fresh.forward(x).unsqueeze(0), images).Accuracy[0];
+        Assert.That(reloaded, Is.EqualTo(recorded));
+        Assert.That(untrained, Is.Not.EqualTo(recorded));
     }
 }
