@@ -2,32 +2,21 @@ using System.ComponentModel;
 using Spectre.Console.Cli;
 using Spectre.Console;
 using Sweep.Exporting;
-using Sweep.Kernel;
 
 namespace Sweep.Cli;
 
 /// <summary><c>export csv --out DIR [--db PATH] [--sweep NAME]</c>: runs.csv and epochs.csv.</summary>
 internal sealed class ExportCsvCommand(IAnsiConsole console) : Command<ExportCsvCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ExportSettings
     {
         [CommandOption("--out <DIR>")]
         [Description("Folder for runs.csv and epochs.csv (created if missing).")]
         public string Out { get; init; } = "";
 
-        [CommandOption("--db <PATH>")]
-        [Description("Results database to read.")]
-        [DefaultValue(OutputLayout.DefaultDatabase)]
-        public string Database { get; init; } = OutputLayout.DefaultDatabase;
-
-        [CommandOption("--sweep <NAME>")]
-        [Description("Which sweep to export (default: the most recent one).")]
-        public string? Sweep { get; init; }
-
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("export csv needs --out, the folder to write runs.csv and epochs.csv into.") :
-            string.IsNullOrWhiteSpace(Database) ? ValidationResult.Error("--db needs a file path.") :
-            ValidationResult.Success();
+            base.Validate();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)

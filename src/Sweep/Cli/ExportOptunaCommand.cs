@@ -2,27 +2,17 @@ using System.ComponentModel;
 using Spectre.Console.Cli;
 using Spectre.Console;
 using Sweep.Exporting;
-using Sweep.Kernel;
 
 namespace Sweep.Cli;
 
 /// <summary><c>export optuna --out study.db [--db PATH] [--sweep NAME] [--metric M]</c>: a sweep as an Optuna study.</summary>
 internal sealed class ExportOptunaCommand(IAnsiConsole console) : Command<ExportOptunaCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ExportSettings
     {
         [CommandOption("--out <PATH>")]
         [Description("The Optuna storage to write (SQLite; created, or an Optuna 3.1 storage whose study of this name is replaced).")]
         public string Out { get; init; } = "";
-
-        [CommandOption("--db <PATH>")]
-        [Description("Results database to read.")]
-        [DefaultValue(OutputLayout.DefaultDatabase)]
-        public string Database { get; init; } = OutputLayout.DefaultDatabase;
-
-        [CommandOption("--sweep <NAME>")]
-        [Description("Which sweep to export (default: the most recent one).")]
-        public string? Sweep { get; init; }
 
         [CommandOption("--metric <METRIC>")]
         [Description("The trial value: test_loss (minimised), test_accuracy or test_auc (maximised).")]
@@ -31,9 +21,8 @@ internal sealed class ExportOptunaCommand(IAnsiConsole console) : Command<Export
 
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("export optuna needs --out, the study file to write, for example --out study.db.") :
-            string.IsNullOrWhiteSpace(Database) ? ValidationResult.Error("--db needs a file path.") :
             !OptunaStudy.Metrics.Contains(Metric) ? ValidationResult.Error($"--metric '{Metric}' is not one of {string.Join(", ", OptunaStudy.Metrics)}.") :
-            ValidationResult.Success();
+            base.Validate();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
