@@ -10,6 +10,9 @@ internal static class CifarBinaryReader
 {
     private const int RecordBytes = 1 + 3 * 32 * 32;
 
+    /// <summary>An official batch is 10,000 records (30,730,000 bytes); anything over twice that is refused before it is read.</summary>
+    private const long MaxBatchBytes = 2L * 10_000 * RecordBytes;
+
     public static (ImageSet Train, ImageSet Test) Load(string dir)
     {
         var trainFiles = Enumerable.Range(1, 5).Select(i => Path.Combine(dir, $"data_batch_{i}.bin")).ToList();
@@ -26,11 +29,12 @@ internal static class CifarBinaryReader
             {
                 throw new SweepInputException($"{file} is missing; the CIFAR-10 folder needs data_batch_1.bin to data_batch_5.bin and test_batch.bin.");
             }
-            byte[] data = File.ReadAllBytes(file);
-            if (data.Length == 0 || data.Length % RecordBytes != 0)
+            long size = new FileInfo(file).Length;
+            if (size == 0 || size % RecordBytes != 0 || size > MaxBatchBytes)
             {
-                throw new SweepInputException($"{file} is not a CIFAR-10 binary batch: its size ({data.Length} bytes) is not a multiple of {RecordBytes}; download it again.");
+                throw new SweepInputException($"{file} is not a CIFAR-10 binary batch: its size ({size} bytes) is not a multiple of {RecordBytes} up to {MaxBatchBytes}; download it again.");
             }
+            byte[] data = File.ReadAllBytes(file);
             for (int offset = 0; offset < data.Length; offset += RecordBytes)
             {
                 byte label = data[offset];

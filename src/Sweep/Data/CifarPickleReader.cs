@@ -50,8 +50,16 @@ internal static class CifarPickleReader
         return new ImageSet(pixels.ToArray(), labels.ToArray(), 3, 32, 32);
     }
 
+    /// <summary>An official batch pickle is about 31 MB; a larger file is refused before it is read.</summary>
+    private const long MaxBatchBytes = 64L << 20;
+
     public static (byte[] Pixels, byte[] Labels) ReadBatch(string file)
     {
+        long size = new FileInfo(file).Length;
+        if (size > MaxBatchBytes)
+        {
+            throw new SweepInputException($"{file} is {size} bytes, more than a CIFAR-10 python batch ({MaxBatchBytes} at most); download the data again.");
+        }
         object root;
         try
         {
@@ -60,7 +68,8 @@ internal static class CifarPickleReader
             root = unpickler.load(stream);
         }
         catch (Exception ex) when (ex is PickleException or InvalidCastException or InvalidOperationException or EndOfStreamException
-                                       or ArgumentException or IndexOutOfRangeException or NotSupportedException or System.Reflection.TargetInvocationException)
+                                       or ArgumentException or IndexOutOfRangeException or NotSupportedException or System.Reflection.TargetInvocationException
+                                       or OverflowException or OutOfMemoryException)
         {
             Exception innermost = ex;
             while (innermost.InnerException != null)

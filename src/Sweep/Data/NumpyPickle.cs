@@ -32,7 +32,15 @@ internal sealed class NumpyArray
             string text => Encoding.Latin1.GetBytes(text),
             _ => throw new PickleException("numpy array data is neither bytes nor str"),
         };
-        long expected = Shape.Aggregate(1L, (a, b) => a * b);
+        long expected;
+        try
+        {
+            expected = Shape.Any(d => d < 0) ? -1 : Shape.Aggregate(1L, (a, b) => checked(a * b));
+        }
+        catch (OverflowException)
+        {
+            expected = -1;
+        }
         if (expected != Data.LongLength)
         {
             throw new PickleException($"numpy array of shape ({string.Join(", ", Shape)}) holds {Data.LongLength} bytes instead of {expected}");

@@ -34,4 +34,26 @@ public sealed class CifarBinaryReaderTests
         var error = Assert.Throws<SweepInputException>(() => CifarBinaryReader.Read([dir.File("batch.bin")]))!;
         Assert.That(error.Message, Does.Contain("not a multiple of 3073"));
     }
+
+    [Test]
+    public void Refuses_an_oversized_batch_or_pickle_before_reading_it()
+    {
+        using var dir = new TempDir();
+        using (var file = File.Create(dir.File("batch.bin")))
+        {
+            file.SetLength(3073L * 100_000); // whole records, but ten batches' worth (sparse: nothing is written)
+        }
+        using (var file = File.Create(dir.File("data_batch_1")))
+        {
+            file.SetLength(1L << 30);
+        }
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+
+        var binary = Assert.Throws<SweepInputException>(() => CifarBinaryReader.Read([dir.File("batch.bin")]))!;
+        var pickle = Assert.Throws<SweepInputException>(() => CifarPickleReader.ReadBatch(dir.File("data_batch_1")))!;
+
+        Assert.That(binary.Message, Does.Contain("is not a CIFAR-10 binary batch"));
+        Assert.That(pickle.Message, Does.Contain("more than a CIFAR-10 python batch"));
+        Assert.That(GC.GetTotalAllocatedBytes(precise: true) - before, Is.LessThan(1 << 20), "refused before reading");
+    }
 }
