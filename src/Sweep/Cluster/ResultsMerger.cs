@@ -35,7 +35,7 @@ internal static class ResultsMerger
                 throw new SweepInputException($"{source} is the merge target itself; list only the shard databases.");
             }
             using SqliteConnection connection = ResultsDatabase.OpenForReading(source);
-            int version = connection.ExecuteScalar<int>("PRAGMA user_version;");
+            int version = ResultsDatabase.SchemaVersion(connection);
             if (version != ResultsDatabase.LatestVersion)
             {
                 throw new SweepInputException($"{source} has schema version {version}, this Sweep writes version {ResultsDatabase.LatestVersion}; open it once with this Sweep (e.g. run its sweep again) before merging.");

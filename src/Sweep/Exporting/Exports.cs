@@ -12,7 +12,7 @@ internal static class Exports
         var connection = ResultsDatabase.OpenForReading(database);
         try
         {
-            int version = Dapper.SqlMapper.ExecuteScalar<int>(connection, "PRAGMA user_version;");
+            int version = ResultsDatabase.SchemaVersion(connection);
             if (version < ResultsDatabase.LatestVersion)
             {
                 throw new SweepInputException($"{database} was written by an older Sweep (schema version {version}, this one reads {ResultsDatabase.LatestVersion} for export); run its sweep again with this Sweep (finished runs are not retrained) to bring it up to date, then export.");

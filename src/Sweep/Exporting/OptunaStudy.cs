@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.Json;
 using Sweep.Kernel;
+using Sweep.Planning;
 using Sweep.Spec;
 using Sweep.Storage;
 
@@ -33,7 +34,7 @@ internal sealed record OptunaStudy(string Name, string Direction, string Metric,
     {
         var settings = runs.Select(r => RunConfig.FromJson(r.ConfigJson)?.ToValues().ToDictionary(p => p.Key, p => p.Value) ?? []).ToList();
         var varying = SettingCatalog.All
-            .Where(s => s.Name != "seed" && settings.Select(v => Key(v.GetValueOrDefault(s.Name))).Distinct().Count() > 1)
+            .Where(s => s.Name != "seed" && settings.Select(v => RunIdentity.Format(v.GetValueOrDefault(s.Name))).Distinct().Count() > 1)
             .ToList();
         var distributions = varying.ToDictionary(s => s.Name, s => Distribution(s, settings.Select(v => v.GetValueOrDefault(s.Name)).ToList()));
         var byRun = epochs.ToLookup(e => e.RunId);
@@ -82,12 +83,6 @@ internal sealed record OptunaStudy(string Name, string Direction, string Metric,
         DateTime.TryParse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime t)
             ? t.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) : null;
 
-    private static string Key(object? value) => value switch
-    {
-        null => "~",
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
-    };
 
     /// <summary>A log-scaled float for lr, a float or int range for other numbers, categorical for text, flags and mixed values.</summary>
     private static ParamDistribution Distribution(SettingSpec spec, IReadOnlyList<object?> values)
@@ -105,7 +100,7 @@ internal sealed record OptunaStudy(string Name, string Direction, string Metric,
             var json = new JsonObject { ["log"] = false, ["step"] = 1, ["low"] = numbers.Min(), ["high"] = numbers.Max() };
             return new ParamDistribution(Json("IntDistribution", json), v => (long)v!);
         }
-        var choices = values.DistinctBy(Key).OrderBy(Key, StringComparer.Ordinal).ToList();
+        var choices = values.DistinctBy(RunIdentity.Format).OrderBy(RunIdentity.Format, StringComparer.Ordinal).ToList();
         var array = new JsonArray(choices.Select(c => c switch
         {
             null => null,
@@ -115,7 +110,7 @@ internal sealed record OptunaStudy(string Name, string Direction, string Metric,
             _ => (JsonNode?)JsonValue.Create(Convert.ToString(c, CultureInfo.InvariantCulture)),
         }).ToArray());
         return new ParamDistribution(Json("CategoricalDistribution", new JsonObject { ["choices"] = array }),
-            v => choices.FindIndex(c => Key(c) == Key(v)));
+            v => choices.FindIndex(c => RunIdentity.Format(c) == RunIdentity.Format(v)));
     }
 
     private static string Json(string name, JsonObject attributes) =>

@@ -34,6 +34,23 @@ internal static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Deletes a file and any temporary file a writer left beside it (a process killed mid-write
+    /// leaves its own, named after its process id).
+    /// </summary>
+    public static void Delete(string path)
+    {
+        File.Delete(path);
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder != null && Directory.Exists(folder))
+        {
+            foreach (string temp in Directory.EnumerateFiles(folder, Path.GetFileName(path) + ".*.tmp"))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
     /// <summary>The temporary file beside <paramref name="path"/>; one per process, so two writers never share it.</summary>
     public static string TempPathFor(string path) => $"{path}.{Environment.ProcessId}.tmp";
 }

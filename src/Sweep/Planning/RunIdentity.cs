@@ -49,7 +49,8 @@ internal static class RunIdentity
         return Convert.ToHexStringLower(digest)[..Length];
     }
 
-    private static string Format(object? value) => value switch
+    /// <summary>A setting value as canonical text: doubles in round-trip form, flags as true/false, null as "~".</summary>
+    public static string Format(object? value) => value switch
     {
         null => "~",
         double d => d.ToString("R", CultureInfo.InvariantCulture),

@@ -18,8 +18,8 @@ internal sealed record Facet(IReadOnlyList<KeyValuePair<string, string>> Values)
     public string Label => string.Join(", ", Values.Select(v => $"{v.Key}={v.Value}"));
 
     /// <summary>For file names: "optimizer-sgd_weight_decay-0.01".</summary>
-    public string Slug => string.Join("_", Values.Select(v => $"{v.Key}-{v.Value}"))
-        .Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').Aggregate("", (s, c) => s + c);
+    public string Slug => new(string.Join("_", Values.Select(v => $"{v.Key}-{v.Value}"))
+        .Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').ToArray());
 
     public bool Equals(Facet? other) => other is not null && Label == other.Label;
 

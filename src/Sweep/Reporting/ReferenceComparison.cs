@@ -119,33 +119,13 @@ internal sealed record ReferenceComparison(ReferenceTable Table, string Metric, 
         {
             return double.NaN;
         }
-        double[] rx = Ranks(pairs.Select(p => p.X).ToArray()), ry = Ranks(pairs.Select(p => p.Y).ToArray());
+        double[] rx = Ranks.Average(pairs.Select(p => p.X).ToArray()), ry = Ranks.Average(pairs.Select(p => p.Y).ToArray());
         double mx = rx.Average(), my = ry.Average();
         double cov = rx.Zip(ry, (a, b) => (a - mx) * (b - my)).Sum();
         double sx = Math.Sqrt(rx.Sum(a => (a - mx) * (a - mx))), sy = Math.Sqrt(ry.Sum(b => (b - my) * (b - my)));
         return sx == 0 || sy == 0 ? double.NaN : cov / (sx * sy);
     }
 
-    /// <summary>Average ranks (ties share the mean of their positions), 1-based.</summary>
-    private static double[] Ranks(double[] values)
-    {
-        int[] order = Enumerable.Range(0, values.Length).OrderBy(i => values[i]).ToArray();
-        var ranks = new double[values.Length];
-        for (int start = 0; start < order.Length;)
-        {
-            int end = start;
-            while (end + 1 < order.Length && values[order[end + 1]] == values[order[start]])
-            {
-                end++;
-            }
-            for (int i = start; i <= end; i++)
-            {
-                ranks[order[i]] = (start + end) / 2.0 + 1;
-            }
-            start = end + 1;
-        }
-        return ranks;
-    }
 
     private static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
 }

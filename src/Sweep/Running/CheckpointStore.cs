@@ -56,8 +56,7 @@ internal sealed class CheckpointStore(string folder)
         {
             return;
         }
-        File.Delete(PathFor(runId));
-        File.Delete(AtomicFile.TempPathFor(PathFor(runId)));
+        AtomicFile.Delete(PathFor(runId));
     }
 
     private void Save(string runId, int epoch, ITrainingState state) => AtomicFile.Write(PathFor(runId), stream =>

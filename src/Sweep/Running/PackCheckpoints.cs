@@ -60,8 +60,7 @@ internal sealed class PackCheckpoints(string folder, IReadOnlyList<string> runId
     {
         if (Directory.Exists(folder))
         {
-            File.Delete(Path);
-            File.Delete(AtomicFile.TempPathFor(Path));
+            AtomicFile.Delete(Path);
         }
     }
 }

@@ -121,9 +121,7 @@ internal static class SweepFileReader
         }
         catch (YamlException ex)
         {
-            // YamlDotNet's own message carries no position; the useful text is often the inner one.
-            string reason = (ex.InnerException?.Message ?? ex.Message).TrimEnd('.');
-            throw new SweepInputException($"{path}:{ex.Start.Line}:{ex.Start.Column}: invalid YAML: {reason}.");
+            throw SweepErrors.InvalidYaml(path, ex);
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
@@ -157,4 +155,8 @@ internal static class SweepErrors
 {
     public static SweepInputException At(string file, YamlNode node, string message) =>
         new($"{file}:{node.Start.Line}:{node.Start.Column}: {message}{(message.EndsWith('?') ? "" : ".")}");
+
+    /// <summary>YamlDotNet's own message carries no position; the useful text is often the inner one.</summary>
+    public static SweepInputException InvalidYaml(string file, YamlException ex) =>
+        new($"{file}:{ex.Start.Line}:{ex.Start.Column}: invalid YAML: {(ex.InnerException?.Message ?? ex.Message).TrimEnd('.')}.");
 }

@@ -48,8 +48,7 @@ internal static class YamlShapeCheck
         }
         catch (YamlException ex)
         {
-            string reason = (ex.InnerException?.Message ?? ex.Message).TrimEnd('.');
-            throw new SweepInputException($"{path}:{ex.Start.Line}:{ex.Start.Column}: invalid YAML: {reason}.");
+            throw SweepErrors.InvalidYaml(path, ex);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
         {

@@ -18,6 +18,9 @@ internal static class ResultsDatabase
 
     private static IReadOnlyList<(int Version, string Sql)> Migrations { get; } = LoadMigrations();
 
+    /// <summary>The schema version a database file holds (0: not a Sweep database).</summary>
+    public static int SchemaVersion(SqliteConnection connection) => connection.ExecuteScalar<int>("PRAGMA user_version;");
+
     /// <summary>Opens (creating if needed) a database for writing and brings its schema up to date.</summary>
     public static SqliteConnection OpenForWriting(string path)
     {
@@ -30,7 +33,7 @@ internal static class ResultsDatabase
         try
         {
             // Refuse a newer schema before changing anything, the journal mode included.
-            CheckNotNewer(connection.ExecuteScalar<int>("PRAGMA user_version;"), path);
+            CheckNotNewer(SchemaVersion(connection), path);
             connection.Execute("PRAGMA journal_mode = WAL;");
             Migrate(connection, path);
             ConfigKeyBackfill.Apply(connection);
@@ -51,7 +54,7 @@ internal static class ResultsDatabase
             throw new SweepInputException($"Results database '{path}' does not exist; run a sweep first or pass --db with the right path.");
         }
         SqliteConnection connection = Open(path, SqliteOpenMode.ReadOnly);
-        int version = connection.ExecuteScalar<int>("PRAGMA user_version;");
+        int version = SchemaVersion(connection);
         if (version == 0)
         {
             connection.Dispose();
@@ -88,7 +91,7 @@ internal static class ResultsDatabase
 
     private static void Migrate(SqliteConnection connection, string path)
     {
-        int current = connection.ExecuteScalar<int>("PRAGMA user_version;");
+        int current = SchemaVersion(connection);
         CheckNotNewer(current, path);
         foreach (var (version, sql) in Migrations.Where(m => m.Version > current))
         {

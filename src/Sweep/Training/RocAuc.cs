@@ -1,3 +1,5 @@
+using Sweep.Kernel;
+
 namespace Sweep.Training;
 
 /// <summary>
@@ -43,30 +45,18 @@ internal static class RocAuc
     /// <summary>AUC of one score against a yes/no truth; NaN when either side is empty.</summary>
     public static double Binary(double[] score, bool[] positive)
     {
-        int n = score.Length;
-        int[] order = Enumerable.Range(0, n).ToArray();
-        Array.Sort(order, (a, b) => score[a].CompareTo(score[b]));
+        double[] ranks = Ranks.Average(score);
         double positiveRankSum = 0;
         long positives = 0;
-        for (int start = 0; start < n;)
+        for (int i = 0; i < score.Length; i++)
         {
-            int end = start;
-            while (end + 1 < n && score[order[end + 1]] == score[order[start]])
+            if (positive[i])
             {
-                end++;
+                positiveRankSum += ranks[i];
+                positives++;
             }
-            double averageRank = (start + end) / 2.0 + 1; // ranks are 1-based; ties share their mean
-            for (int i = start; i <= end; i++)
-            {
-                if (positive[order[i]])
-                {
-                    positiveRankSum += averageRank;
-                    positives++;
-                }
-            }
-            start = end + 1;
         }
-        long negatives = n - positives;
+        long negatives = score.Length - positives;
         if (positives == 0 || negatives == 0)
         {
             return double.NaN;

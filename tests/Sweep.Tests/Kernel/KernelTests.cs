@@ -43,4 +43,17 @@ public sealed class KernelTests
         Assert.That(Directory.GetFiles(dir.File("a")), Is.EqualTo(new[] { path }));
         Assert.That(File.ReadAllText(dir.File("b/new.bin")), Is.EqualTo("new"));
     }
+
+    [Test]
+    public void Deleting_a_file_also_removes_what_a_killed_writer_left_beside_it()
+    {
+        using var dir = new TempDir();
+        string path = dir.Write("c/run.ckpt", "checkpoint");
+        dir.Write("c/run.ckpt.4242.tmp", "half written by a process that was killed");
+        string other = dir.Write("c/other.ckpt", "another run's");
+
+        AtomicFile.Delete(path);
+
+        Assert.That(Directory.GetFiles(dir.File("c")), Is.EqualTo(new[] { other }));
+    }
 }
