@@ -48,6 +48,11 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
         [DefaultValue(30)]
         public int LiveEvery { get; init; } = 30;
 
+        [CommandOption("--lease <SECONDS>")]
+        [Description("Workers sharing the database take over a run whose worker has been silent this long (heartbeat every quarter of it; default 120). On the same host a run whose process is gone is taken over at once.")]
+        [DefaultValue(120)]
+        public int Lease { get; init; } = 120;
+
         [CommandOption("--no-report")]
         [Description("Do not draw the figures at the end.")]
         public bool NoReport { get; init; }
@@ -58,6 +63,7 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
             DataDir is { } d && string.IsNullOrWhiteSpace(d) ? ValidationResult.Error("--data-dir needs a folder path.") :
             Shard is { } s && string.IsNullOrWhiteSpace(s) ? ValidationResult.Error("--shard needs I/N or auto.") :
             LiveEvery is < 0 or > 86400 ? ValidationResult.Error("--live-every must be from 0 to 86400 seconds.") :
+            Lease is < 2 or > 86400 ? ValidationResult.Error("--lease must be from 2 to 86400 seconds.") :
             Parallel is < 1 or > SweepFileParser.MaxParallel ? ValidationResult.Error($"--parallel must be from 1 to {SweepFileParser.MaxParallel}.") :
             ValidationResult.Success();
     }
@@ -88,11 +94,12 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
         }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
         TimeSpan? liveEvery = settings.NoReport || settings.LiveEvery == 0 ? null : TimeSpan.FromSeconds(settings.LiveEvery);
-        SweepOutcome outcome = RunWithProgress(plan, database, settings.Parallel ?? plan.Parallel, liveEvery, linked.Token);
+        SweepOutcome outcome = RunWithProgress(plan, database, settings.Parallel ?? plan.Parallel, TimeSpan.FromSeconds(settings.Lease), liveEvery, linked.Token);
 
         console.WriteLine(
             $"sweep '{plan.Name}': {outcome.Planned} runs, {outcome.Skipped} already done, {outcome.Completed} completed, " +
-            $"{outcome.Diverged} diverged, {outcome.Failed.Count} failed{(outcome.Interrupted ? ", interrupted" : "")}; results in {database}");
+            $"{outcome.Diverged} diverged, {outcome.Failed.Count} failed{(outcome.ByOtherWorkers > 0 ? $", {outcome.ByOtherWorkers} finished by other workers" : "")}" +
+            $"{(outcome.Interrupted ? ", interrupted" : "")}; results in {database}");
         foreach (var (run, error) in outcome.Failed)
         {
             console.WriteLine($"  failed: {run.RunId} {RunLabel.Of(run, plan.VaryingSettings)}: {error}");
@@ -116,7 +123,7 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
         return outcome.Failed.Count > 0 ? ExitCodes.Failure : ExitCodes.Success;
     }
 
-    private SweepOutcome RunWithProgress(SweepPlan plan, string database, int parallel, TimeSpan? liveEvery, CancellationToken cancel)
+    private SweepOutcome RunWithProgress(SweepPlan plan, string database, int parallel, TimeSpan lease, TimeSpan? liveEvery, CancellationToken cancel)
     {
         if (!console.Profile.Capabilities.Interactive)
         {
@@ -131,10 +138,10 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
         {
             if (liveEvery is not { } every)
             {
-                return new SweepRunner(progress, parallel, plan.Fuse, plan.FuseMax).Run(plan, database, cancel);
+                return new SweepRunner(progress, parallel, plan.Fuse, plan.FuseMax, lease).Run(plan, database, cancel);
             }
             using var live = new LiveReport(progress, database, plan.Name, new OutputLayout(database).ReportFolder, every);
-            return new SweepRunner(live, parallel, plan.Fuse, plan.FuseMax).Run(plan, database, cancel);
+            return new SweepRunner(live, parallel, plan.Fuse, plan.FuseMax, lease).Run(plan, database, cancel);
         }
     }
 }

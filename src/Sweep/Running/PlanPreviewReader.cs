@@ -11,13 +11,15 @@ internal static class PlanPreviewReader
     {
         IReadOnlyDictionary<string, RunStatus> statuses = new Dictionary<string, RunStatus>();
         IReadOnlyList<MeasuredSpeed> speeds = [];
+        IReadOnlyDictionary<string, RunHolder> holders = new Dictionary<string, RunHolder>();
         if (File.Exists(databasePath))
         {
             using var connection = ResultsDatabase.OpenForReading(databasePath);
             var repository = new RunRepository(connection);
             statuses = repository.StatusOf(plan.Runs.Select(r => r.RunId));
             speeds = repository.TrainingSpeeds();
+            holders = repository.Holders(plan.Runs.Select(r => r.RunId));
         }
-        return SweepPreview.Build(plan, statuses, speeds);
+        return SweepPreview.Build(plan, statuses, speeds, holders);
     }
 }

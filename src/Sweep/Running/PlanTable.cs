@@ -36,7 +36,8 @@ internal static class PlanTable
             {
                 cells.Add(RunLabel.Value("seed", values["seed"]));
             }
-            cells.Add(row.Status.Text());
+            // A running run shows its worker and heartbeat age: an old heartbeat is a dead worker whose run will be taken over.
+            cells.Add(row.Holder is { } holder ? $"{row.Status.Text()} ({holder.Describe(DateTime.UtcNow)})" : row.Status.Text());
             cells.Add(row.Status.IsFinished() ? "" : row.Estimate is { } t ? RunLabel.Duration(t) : "?");
             table.AddRow(cells.Select(Markup.Escape).ToArray());
         }

@@ -2,41 +2,84 @@ using Sweep.Data;
 using Sweep.Kernel;
 using Sweep.Planning;
 using Sweep.Spec;
+using Sweep.Storage;
 using Sweep.Training.Fused;
 using Sweep.Training;
 
 namespace Sweep.Running;
 
-/// <summary>How one run ended in this invocation; <see cref="RunStatus.New"/> means it never started (the sweep was stopped first).</summary>
-internal sealed record RunEnd(PlannedRun Run, RunStatus Status, string? Error);
+/// <summary>
+/// How one run ended in this invocation. <see cref="RunStatus.New"/> means it never started (the
+/// sweep was stopped first); <paramref name="ByAnotherWorker"/> means another process finished it.
+/// </summary>
+internal sealed record RunEnd(PlannedRun Run, RunStatus Status, string? Error, bool ByAnotherWorker = false);
+
+/// <summary>One attempt at a work item: the endings of its runs, or null when it must wait (held by <paramref name="Held"/>, or its claim was lost).</summary>
+internal sealed record WorkAttempt(IReadOnlyList<RunEnd>? Ends, IReadOnlyList<(PlannedRun Run, RunHolder Holder)> Held);
 
 /// <summary>
-/// The life of a run, the same for a run trained alone and for the runs of a fused pack: its row
-/// marked running, training with checkpoints, then exactly one ending — completed, diverged,
-/// interrupted (resumable) or failed (the sweep goes on) — recorded and reported.
+/// The life of a run, the same for a run trained alone and for the runs of a fused pack: claimed
+/// and marked running, trained with checkpoints while its heartbeat is kept, then exactly one
+/// ending — completed, diverged, interrupted (resumable) or failed (the sweep goes on) — recorded
+/// and reported. A run another worker holds is not touched.
 /// </summary>
-internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress)
+internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress, ClaimKeeper claims)
 {
-    public RunEnd TrainAlone(RunTicket ticket, CancellationToken cancel)
+    public WorkAttempt Train(WorkItem item, IReadOnlyDictionary<string, RunTicket> tickets, CancellationToken cancel)
+    {
+        RunConfig first = item.Runs[0].Config;
+        ClaimResult claim = session.Repository.ClaimRuns(session.SweepId, session.EnvironmentId, item.Runs,
+            SweepSession.DeviceName(first), session.ThreadsPerRun(first), session.Lease);
+        if (claim.Held.Count > 0)
+        {
+            return new WorkAttempt(null, claim.Held);
+        }
+        var ends = new List<RunEnd>();
+        foreach (PlannedRun done in claim.FinishedElsewhere)
+        {
+            progress.Info($"{tickets[done.RunId]}: finished by another worker");
+            session.Clock.Finish(done.RunId, (long)done.Config.Epochs * session.DataOf(done.Config).Train.Count);
+            ends.Add(new RunEnd(done, RunStatus.Completed, null, ByAnotherWorker: true));
+        }
+        var group = claim.Begun.Select(r => tickets[r.RunId]).ToList();
+        if (group.Count == 0)
+        {
+            return new WorkAttempt(ends, []);
+        }
+        using HeldRuns held = claims.Track(group.Select(t => t.Run.RunId), cancel);
+        var trained = group.Count == 1 ? TrainAlone(group[0], held) : TrainPack(group, held);
+        if (trained is null)
+        {
+            return new WorkAttempt(null, []);
+        }
+        ends.AddRange(trained);
+        return new WorkAttempt(ends, []);
+    }
+
+    private IReadOnlyList<RunEnd>? TrainAlone(RunTicket ticket, HeldRuns held)
     {
         PlannedRun run = ticket.Run;
         DatasetPair data = session.DataOf(run.Config);
         int threads = session.ThreadsPerRun(run.Config);
         progress.RunStarting(ticket);
-        int resumeEpoch = ResumeReconciler.ResumableEpoch(run, session, progress.Warning);
-        Begin(ticket, threads, fusedPack: null, dataSeed: run.Config.Seed);
         string? modelPath = run.Config.SaveModel ? session.Layout.ModelPath(run.RunId) : null;
-        var options = new TrainerOptions(threads, session.Checkpoints.ForRun(run.RunId, resumeEpoch, modelPath));
         var observer = new EpochRecorder(session, progress, ticket, data.Train.Count);
-        return Guard([ticket], "", run.Config, () => [new Trainer().Train(run.Config, data, observer, cancel, options)],
-            keepCheckpoints: run.Config.KeepCheckpoints, deleteCheckpoints: () => session.Checkpoints.Delete(run.RunId))[0];
+        return Guard([ticket], "", run.Config, held, () =>
+            {
+                // Only after the claim: the checkpoint may be deleted here, which must not happen under another worker.
+                int resumeEpoch = ResumeReconciler.ResumableEpoch(run, session, progress.Warning);
+                session.Repository.RecordTraining(run.RunId, null, run.Config.Seed);
+                var options = new TrainerOptions(threads, session.Checkpoints.ForRun(run.RunId, resumeEpoch, modelPath));
+                return [new Trainer().Train(run.Config, data, observer, held.Token, options)];
+            },
+            keepCheckpoints: run.Config.KeepCheckpoints, deleteCheckpoints: () => session.Checkpoints.Delete(run.RunId));
     }
 
     /// <summary>
     /// Trains a pack of runs as one fused network. Each run gets its own row, epochs and status as
     /// if it had trained alone, plus the pack it was trained in and the data seed all members shared.
     /// </summary>
-    public IReadOnlyList<RunEnd> TrainPack(IReadOnlyList<RunTicket> tickets, CancellationToken cancel)
+    private IReadOnlyList<RunEnd>? TrainPack(IReadOnlyList<RunTicket> tickets, HeldRuns held)
     {
         var configs = tickets.Select(t => t.Run.Config).ToList();
         DatasetPair data = session.DataOf(configs[0]);
@@ -47,44 +90,59 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
         foreach (RunTicket ticket in tickets)
         {
             progress.RunStarting(ticket);
-            Begin(ticket, threads, checkpoints.Pack, dataSeed);
         }
         var observers = tickets.Select(t => (ITrainingObserver)new EpochRecorder(session, progress, t, data.Train.Count)).ToList();
         var options = new FusedOptions(threads, dataSeed, checkpoints);
-        return Guard(tickets, "fused pack failed: ", configs[0], () => new FusedTrainer().Train(configs, data, observers, cancel, options),
+        return Guard(tickets, "fused pack failed: ", configs[0], held, () =>
+            {
+                foreach (RunTicket ticket in tickets)
+                {
+                    session.Repository.RecordTraining(ticket.Run.RunId, checkpoints.Pack, dataSeed);
+                }
+                return new FusedTrainer().Train(configs, data, observers, held.Token, options);
+            },
             keepCheckpoints: configs.Any(c => c.KeepCheckpoints), deleteCheckpoints: checkpoints.Delete);
     }
 
-    private void Begin(RunTicket ticket, int threads, string? fusedPack, long dataSeed)
-    {
-        session.Repository.BeginRun(session.SweepId, session.EnvironmentId, ticket.Run, SweepSession.DeviceName(ticket.Run.Config), threads);
-        session.Repository.RecordTraining(ticket.Run.RunId, fusedPack, dataSeed);
-    }
-
-    /// <summary>Trains, then gives every run of the group its one ending.</summary>
-    private List<RunEnd> Guard(IReadOnlyList<RunTicket> tickets, string failurePrefix, RunConfig config, Func<IReadOnlyList<RunResult>> train,
-        bool keepCheckpoints, Action deleteCheckpoints)
+    /// <summary>Trains, then gives every run of the group its one ending; null when another worker took a run over.</summary>
+    private List<RunEnd>? Guard(IReadOnlyList<RunTicket> tickets, string failurePrefix, RunConfig config, HeldRuns held,
+        Func<IReadOnlyList<RunResult>> train, bool keepCheckpoints, Action deleteCheckpoints)
     {
         try
         {
             var results = train();
             var ends = tickets.Select((t, i) => End(t, results[i].Outcome == RunOutcome.Diverged ? RunStatus.Diverged : RunStatus.Completed,
                 results[i].DivergedAtEpoch, results[i].Message)).ToList();
+            if (AllOrNull(ends) is not { } recorded)
+            {
+                return null;
+            }
             if (!keepCheckpoints)
             {
                 deleteCheckpoints();
             }
-            return ends;
+            return recorded;
+        }
+        catch (Exception ex) when (held.Lost || ex is ClaimLostException)
+        {
+            // This worker was silent past the lease and another took over: stop writing, release what
+            // it still holds (a pack's other members) and look at the item again later.
+            progress.Warning($"{string.Join(", ", tickets.Select(t => t.ToString()))}: another worker took over after this worker's heartbeat lapsed; leaving the run to it");
+            foreach (RunTicket t in tickets)
+            {
+                End(t, RunStatus.Interrupted, null, "paused: another worker took over a run of its pack", shown: null);
+            }
+            return null;
         }
         catch (OperationCanceledException)
         {
-            return tickets.Select(t => End(t, RunStatus.Interrupted, null,
-                "stopped by the user; run the sweep again to continue from the last checkpoint", shown: null)).ToList();
+            return AllOrNull(tickets.Select(t => End(t, RunStatus.Interrupted, null,
+                "stopped by the user; run the sweep again to continue from the last checkpoint", shown: null)).ToList());
         }
         catch (Exception ex) when (ex is not SweepInputException)
         {
             string message = failurePrefix + FailureMessage.For(ex, config, session.Parallel);
-            return tickets.Select(t => End(t, RunStatus.Failed, null, message)).ToList();
+            return AllOrNull(tickets.Select(t => End(t, RunStatus.Failed, null, message)).ToList());
         }
         finally
         {
@@ -95,11 +153,21 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
         }
     }
 
-    private RunEnd End(RunTicket ticket, RunStatus status, long? divergedAt, string? message) => End(ticket, status, divergedAt, message, message);
+    private static List<RunEnd>? AllOrNull(List<RunEnd?> ends) => ends.Any(e => e is null) ? null : ends.Select(e => e!).ToList();
 
-    private RunEnd End(RunTicket ticket, RunStatus status, long? divergedAt, string? message, string? shown)
+    private RunEnd? End(RunTicket ticket, RunStatus status, long? divergedAt, string? message) => End(ticket, status, divergedAt, message, message);
+
+    /// <summary>Records a run's ending; null when this worker no longer holds the run (nothing is written).</summary>
+    private RunEnd? End(RunTicket ticket, RunStatus status, long? divergedAt, string? message, string? shown)
     {
-        session.Repository.FinishRun(ticket.Run.RunId, status, divergedAt, message);
+        try
+        {
+            session.Repository.FinishRun(ticket.Run.RunId, status, divergedAt, message);
+        }
+        catch (ClaimLostException)
+        {
+            return null;
+        }
         progress.RunFinished(ticket, status, shown);
         return new RunEnd(ticket.Run, status, status == RunStatus.Failed ? message : null);
     }

@@ -4,18 +4,22 @@ using Sweep.Storage;
 
 namespace Sweep.Running;
 
-/// <summary>How a sweep ended.</summary>
-internal sealed record SweepOutcome(int Planned, int Skipped, int Completed, int Diverged, IReadOnlyList<(PlannedRun Run, string Error)> Failed, bool Interrupted);
+/// <summary>How a sweep ended; <paramref name="ByOtherWorkers"/> counts runs other processes sharing the database finished.</summary>
+internal sealed record SweepOutcome(int Planned, int Skipped, int Completed, int Diverged, IReadOnlyList<(PlannedRun Run, string Error)> Failed,
+    bool Interrupted, int ByOtherWorkers = 0);
 
 /// <summary>
 /// Trains the runs of a plan that the database does not already hold as finished: checks the
 /// inputs, records the invocation, then schedules runs (or fused packs) <paramref name="parallel"/>
 /// at a time through the run lifecycle. A run that fails is recorded and the sweep goes on; an
-/// interrupted or killed run continues from its last checkpoint the next time.
+/// interrupted or killed run continues from its last checkpoint the next time. Other processes may
+/// work on the same database: each run is trained by the worker that claims it, and a worker with
+/// nothing left waits for the runs others hold (taking them over if their heartbeat stops).
 /// </summary>
-internal sealed class SweepRunner(ISweepProgress progress, int parallel = 1, bool fuse = false, int fuseMax = 0)
+internal sealed class SweepRunner(ISweepProgress progress, int parallel = 1, bool fuse = false, int fuseMax = 0, TimeSpan? lease = null)
 {
     private readonly ISweepProgress _progress = new SynchronizedProgress(progress);
+    private readonly TimeSpan _lease = lease ?? ClaimKeeper.DefaultLease;
 
     public SweepOutcome Run(SweepPlan plan, string databasePath, CancellationToken cancel) => Run(plan, new OutputLayout(databasePath), cancel);
 
@@ -23,26 +27,47 @@ internal sealed class SweepRunner(ISweepProgress progress, int parallel = 1, boo
     {
         var datasets = Preflight.Check(plan);
         using var connection = ResultsDatabase.OpenForWriting(layout.DatabasePath);
-        var repository = new RunRepository(connection);
-        var (session, toTrain) = SweepSession.Start(repository, plan, layout, datasets, parallel);
+        var repository = new RunRepository(connection, WorkerIdentity.ThisProcess());
+        var (session, toTrain) = SweepSession.Start(repository, plan, layout, datasets, parallel, _lease);
         _progress.SweepStarting(plan, toTrain.Count, plan.Runs.Count - toTrain.Count, layout.DatabasePath);
 
         var tickets = toTrain.Select((run, i) => new RunTicket(i + 1, toTrain.Count, run, RunLabel.Of(run, plan.VaryingSettings)))
             .ToDictionary(t => t.Run.RunId);
         IReadOnlyList<WorkItem> items = fuse ? FusionPlanner.Plan(toTrain, fuseMax) : toTrain.Select(r => new WorkItem([r])).ToList();
-        var lifecycle = new RunLifecycle(session, _progress);
-        var ends = new IReadOnlyList<RunEnd>[items.Count];
+        using var claims = new ClaimKeeper(repository, _lease, _progress.Warning);
+        var lifecycle = new RunLifecycle(session, _progress, claims);
+        var ends = new IReadOnlyList<RunEnd>?[items.Count];
+        var queue = new WorkQueue(items.Count, ClaimKeeper.PollInterval(_lease));
+        var announced = new HashSet<string>();
         // Each worker takes the next item in plan order when it is free, so no worker idles while
         // work is left (Parallel.For hands out ranges, which left one core idle for the last runs).
-        int next = -1;
         void Work()
         {
-            for (int i = Interlocked.Increment(ref next); i < items.Count; i = Interlocked.Increment(ref next))
+            while (queue.TryTake(cancel, out int i))
             {
-                var group = items[i].Runs.Select(r => tickets[r.RunId]).ToList();
-                ends[i] = cancel.IsCancellationRequested ? group.Select(t => new RunEnd(t.Run, RunStatus.New, null)).ToList()
-                    : items[i].IsPack ? lifecycle.TrainPack(group, cancel)
-                    : [lifecycle.TrainAlone(group[0], cancel)];
+                WorkAttempt attempt = lifecycle.Train(items[i], tickets, cancel);
+                if (attempt.Ends is null)
+                {
+                    Announce(attempt.Held);
+                    queue.Defer(i);
+                    continue;
+                }
+                ends[i] = attempt.Ends;
+            }
+        }
+        void Announce(IReadOnlyList<(PlannedRun Run, RunHolder Holder)> held)
+        {
+            foreach (var (run, holder) in held)
+            {
+                lock (announced)
+                {
+                    if (!announced.Add($"{run.RunId} {holder.Host} {holder.Pid}"))
+                    {
+                        continue;
+                    }
+                }
+                _progress.Info($"{tickets[run.RunId]}: held by another worker ({holder.Describe(DateTime.UtcNow)}); " +
+                    $"waiting for it to finish, or to take it over once its heartbeat is older than the lease of {_lease.TotalSeconds:0} s");
             }
         }
         int workers = Math.Clamp(parallel, 1, Math.Max(1, items.Count));
@@ -63,15 +88,18 @@ internal sealed class SweepRunner(ISweepProgress progress, int parallel = 1, boo
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(all.InnerExceptions[0]).Throw();
             }
         }
-        var results = ends.SelectMany(e => e).ToList();
+        // Items never finished here (the sweep was stopped) count as not started.
+        var results = ends.SelectMany((e, i) => e ?? items[i].Runs.Select(r => new RunEnd(r, RunStatus.New, null)).ToList()).ToList();
+        var own = results.Where(r => !r.ByAnotherWorker).ToList();
 
-        bool interrupted = results.Any(r => r.Status is RunStatus.Interrupted or RunStatus.New);
+        bool interrupted = own.Any(r => r.Status is RunStatus.Interrupted or RunStatus.New);
         if (!interrupted)
         {
             repository.FinishSweep(session.SweepId);
         }
         return new SweepOutcome(plan.Runs.Count, plan.Runs.Count - toTrain.Count,
-            results.Count(r => r.Status == RunStatus.Completed), results.Count(r => r.Status == RunStatus.Diverged),
-            results.Where(r => r.Status == RunStatus.Failed).Select(r => (r.Run, r.Error!)).ToList(), interrupted);
+            own.Count(r => r.Status == RunStatus.Completed), own.Count(r => r.Status == RunStatus.Diverged),
+            own.Where(r => r.Status == RunStatus.Failed).Select(r => (r.Run, r.Error!)).ToList(), interrupted,
+            results.Count(r => r.ByAnotherWorker));
     }
 }

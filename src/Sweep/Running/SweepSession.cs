@@ -13,14 +13,14 @@ namespace Sweep.Running;
 /// </summary>
 internal sealed record SweepSession(
     RunRepository Repository, long SweepId, long EnvironmentId, OutputLayout Layout, CheckpointStore Checkpoints,
-    IReadOnlyDictionary<DataRequest, DatasetPair> Datasets, WorkClock Clock, int Parallel)
+    IReadOnlyDictionary<DataRequest, DatasetPair> Datasets, WorkClock Clock, int Parallel, TimeSpan Lease)
 {
     /// <summary>
     /// Records the invocation with its plan, links the runs already finished, and returns the
     /// session with the runs still to train, in plan order.
     /// </summary>
     public static (SweepSession Session, IReadOnlyList<PlannedRun> ToTrain) Start(
-        RunRepository repository, SweepPlan plan, OutputLayout layout, IReadOnlyDictionary<DataRequest, DatasetPair> datasets, int parallel)
+        RunRepository repository, SweepPlan plan, OutputLayout layout, IReadOnlyDictionary<DataRequest, DatasetPair> datasets, int parallel, TimeSpan lease)
     {
         long sweepId = repository.StartSweep(plan);
         var statuses = repository.StatusOf(plan.Runs.Select(r => r.RunId));
@@ -33,7 +33,7 @@ internal sealed record SweepSession(
         long environmentId = repository.RecordEnvironment(sweepId,
             EnvironmentProbe.Capture(DeviceName(first), ThreadsPerRun(first, parallel), Path.GetDirectoryName(plan.SourcePath)!));
         var clock = new WorkClock(toTrain.Sum(r => (long)r.Config.Epochs * datasets[DataRequest.For(r.Config)].Train.Count));
-        var session = new SweepSession(repository, sweepId, environmentId, layout, new CheckpointStore(layout.CheckpointFolder), datasets, clock, parallel);
+        var session = new SweepSession(repository, sweepId, environmentId, layout, new CheckpointStore(layout.CheckpointFolder), datasets, clock, parallel, lease);
         return (session, toTrain);
     }
 

@@ -95,7 +95,12 @@ internal static class ResultsDatabase
         CheckNotNewer(current, path);
         foreach (var (version, sql) in Migrations.Where(m => m.Version > current))
         {
-            using SqliteTransaction transaction = connection.BeginTransaction();
+            using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+            // Another worker opening the same new database may have migrated while this one waited for the lock.
+            if (connection.ExecuteScalar<int>("PRAGMA user_version;", transaction: transaction) >= version)
+            {
+                continue;
+            }
             connection.Execute(sql, transaction: transaction);
             connection.Execute($"PRAGMA user_version = {version};", transaction: transaction);
             transaction.Commit();

@@ -6,8 +6,12 @@ using Sweep.Spec;
 
 namespace Sweep.Storage;
 
-/// <summary>Writes and reads sweeps, runs and epochs. Every write is its own committed transaction.</summary>
-internal sealed class RunRepository(SqliteConnection connection)
+/// <summary>
+/// Writes and reads sweeps, runs and epochs. Every write is its own committed immediate
+/// transaction. A repository that writes for a worker only touches the runs that worker holds
+/// the claim of (see RunRepository.Claims.cs).
+/// </summary>
+internal sealed partial class RunRepository(SqliteConnection connection, WorkerIdentity? worker = null)
 {
     static RunRepository() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
@@ -56,8 +60,14 @@ internal sealed class RunRepository(SqliteConnection connection)
     public void LinkRun(long sweepId, string runId) => Write(tx => connection.Execute(
         "INSERT OR IGNORE INTO sweep_runs (sweep_id, run_id) VALUES (@sweepId, @runId);", new { sweepId, runId }, tx));
 
-    /// <summary>Marks a run as running (creating its row) with the device and threads it trains on.</summary>
+    /// <summary>Marks a run as running (creating its row) with the device and threads it trains on, claimed by this worker.</summary>
     public void BeginRun(long sweepId, long environmentId, PlannedRun run, string usedDevice, int usedThreads) => Write(tx =>
+    {
+        BeginRunIn(tx, sweepId, environmentId, run, usedDevice, usedThreads);
+        return 0;
+    });
+
+    private void BeginRunIn(SqliteTransaction tx, long sweepId, long environmentId, PlannedRun run, string usedDevice, int usedThreads)
     {
         RunConfig c = run.Config;
         connection.Execute(
@@ -65,17 +75,20 @@ internal sealed class RunRepository(SqliteConnection connection)
             INSERT INTO runs (run_id, sweep_id, environment_id, dataset, model, optimizer, lr, batch_size, epochs, seed,
                               train_size, test_size, augment, momentum, weight_decay, final_relu, device, threads,
                               deterministic, divergence_factor, data_dir, config_json, status, started_at,
-                              used_device, used_threads, config_key)
+                              used_device, used_threads, config_key, claim_host, claim_pid, claim_token, heartbeat_at)
             VALUES (@RunId, @sweepId, @environmentId, @Dataset, @Model, @Optimizer, @Lr, @BatchSize, @Epochs, @Seed,
                     @TrainSize, @TestSize, @Augment, @Momentum, @WeightDecay, @FinalRelu, @Device, @Threads,
-                    @Deterministic, @DivergenceFactor, @DataDir, @Json, @Running, @Now, @usedDevice, @usedThreads, @ConfigKey)
+                    @Deterministic, @DivergenceFactor, @DataDir, @Json, @Running, @Now, @usedDevice, @usedThreads, @ConfigKey,
+                    @ClaimHost, @ClaimPid, @ClaimToken, @Now)
             ON CONFLICT (run_id) DO UPDATE SET
                 sweep_id = excluded.sweep_id, environment_id = excluded.environment_id, config_json = excluded.config_json,
                 device = excluded.device, threads = excluded.threads, deterministic = excluded.deterministic,
                 divergence_factor = excluded.divergence_factor, data_dir = excluded.data_dir,
                 used_device = excluded.used_device, used_threads = excluded.used_threads,
                 config_key = excluded.config_key, status = excluded.status, started_at = excluded.started_at, finished_at = NULL, final_train_loss = NULL,
-                final_test_loss = NULL, final_test_accuracy = NULL, final_test_auc = NULL, diverged_at_epoch = NULL, error = NULL;
+                final_test_loss = NULL, final_test_accuracy = NULL, final_test_auc = NULL, diverged_at_epoch = NULL, error = NULL,
+                claim_host = excluded.claim_host, claim_pid = excluded.claim_pid, claim_token = excluded.claim_token,
+                heartbeat_at = excluded.heartbeat_at;
             """,
             new
             {
@@ -83,15 +96,19 @@ internal sealed class RunRepository(SqliteConnection connection)
                 c.TrainSize, c.TestSize, c.Augment, c.Momentum, c.WeightDecay, c.FinalRelu, c.Device, c.Threads,
                 c.Deterministic, c.DivergenceFactor, c.DataDir, Json = c.ToJson(), Now = Now(), usedDevice, usedThreads,
                 Running = RunStatus.Running.Text(), ConfigKey = RunIdentity.ConfigurationKey(c),
+                ClaimHost = worker?.Host, ClaimPid = worker?.Pid, ClaimToken = worker?.Token,
             }, tx);
         connection.Execute("INSERT OR IGNORE INTO sweep_runs (sweep_id, run_id) VALUES (@sweepId, @RunId);",
             new { sweepId, run.RunId }, tx);
-        return 0;
-    });
+    }
 
     /// <summary>Records which fused pack trained a run and which data seed it saw (null pack: alone).</summary>
-    public void RecordTraining(string runId, string? fusedPack, long dataSeed) => Write(tx => connection.Execute(
-        "UPDATE runs SET fused_pack = @fusedPack, data_seed = @dataSeed WHERE run_id = @runId;", new { runId, fusedPack, dataSeed }, tx));
+    public void RecordTraining(string runId, string? fusedPack, long dataSeed) => Write(tx =>
+    {
+        EnsureHeld(runId, tx);
+        return connection.Execute(
+            "UPDATE runs SET fused_pack = @fusedPack, data_seed = @dataSeed WHERE run_id = @runId;", new { runId, fusedPack, dataSeed }, tx);
+    });
 
     /// <summary>
     /// Keeps the epochs a resumed run already has (up to its checkpoint) and drops any later ones,
@@ -99,6 +116,7 @@ internal sealed class RunRepository(SqliteConnection connection)
     /// </summary>
     public void KeepEpochsUpTo(string runId, int epoch) => Write(tx =>
     {
+        EnsureHeld(runId, tx);
         connection.Execute("DELETE FROM epochs WHERE run_id = @runId AND epoch > @epoch;", new { runId, epoch }, tx);
         return connection.Execute("UPDATE runs SET resumed_from_epoch = @resumed WHERE run_id = @runId;",
             new { runId, resumed = epoch > 0 ? (int?)epoch : null }, tx);
@@ -108,7 +126,7 @@ internal sealed class RunRepository(SqliteConnection connection)
     public IReadOnlyList<long> EpochNumbers(string runId) => Read(() =>
         connection.Query<long>("SELECT epoch FROM epochs WHERE run_id = @runId ORDER BY epoch;", new { runId }).ToList());
 
-    public void AddEpoch(string runId, EpochMetrics m) => Write(tx => connection.Execute(
+    public void AddEpoch(string runId, EpochMetrics m) => Write(tx => EnsureHeld(runId, tx) + connection.Execute(
         """
         INSERT INTO epochs (run_id, epoch, train_loss, last_batch_loss, test_loss, test_accuracy, learning_rate,
                             seconds, images_per_second, test_auc)
@@ -122,10 +140,11 @@ internal sealed class RunRepository(SqliteConnection connection)
         },
         tx));
 
-    /// <summary>Ends a run; final metrics are those of its last recorded epoch.</summary>
-    public void FinishRun(string runId, RunStatus status, long? divergedAtEpoch, string? error) => Write(tx => connection.Execute(
+    /// <summary>Ends a run and releases its claim; final metrics are those of its last recorded epoch.</summary>
+    public void FinishRun(string runId, RunStatus status, long? divergedAtEpoch, string? error) => Write(tx => EnsureHeld(runId, tx) + connection.Execute(
         """
         UPDATE runs SET status = @status, finished_at = @Now, diverged_at_epoch = @divergedAtEpoch, error = @error,
+            claim_host = NULL, claim_pid = NULL, claim_token = NULL, heartbeat_at = NULL,
             final_train_loss = (SELECT train_loss FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1),
             final_test_loss = (SELECT test_loss FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1),
             final_test_accuracy = (SELECT test_accuracy FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1),
@@ -236,7 +255,9 @@ internal sealed class RunRepository(SqliteConnection connection)
     {
         lock (_gate)
         {
-            using SqliteTransaction transaction = connection.BeginTransaction();
+            // Immediate: the write lock is taken at BEGIN, so two workers never deadlock upgrading
+            // read transactions; a busy database is waited for (busy_timeout) instead of failing.
+            using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
             T result = work(transaction);
             transaction.Commit();
             return result;

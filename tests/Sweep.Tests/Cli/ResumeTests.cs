@@ -114,7 +114,7 @@ public sealed class ResumeTests
         Assert.That(ResultsFile.Scalar<long>(dir.File("results/results.db"), "SELECT count(*) FROM epochs"), Is.EqualTo(4));
     }
 
-    private static void WaitFor(Func<bool> condition, Process process, string what)
+    internal static void WaitFor(Func<bool> condition, Process process, string what)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
