@@ -39,10 +39,15 @@ internal sealed record SweepSession(
 
     public DatasetPair DataOf(RunConfig config) => Datasets[DataRequest.For(config)];
 
-    /// <summary>Torch threads per run: the run's share of the cores when several train at once.</summary>
+    /// <summary>
+    /// Torch threads per run: the run's share of the cores when several train at once, except that
+    /// a deterministic run with an explicit <c>threads</c> gets exactly that many whatever
+    /// <c>--parallel</c> is — the thread count changes how sums are split, hence the numbers.
+    /// </summary>
     public int ThreadsPerRun(RunConfig config) => ThreadsPerRun(config, Parallel);
 
     public static string DeviceName(RunConfig config) => TorchDevice.Resolve(config.Device).type.ToString().ToLowerInvariant();
 
-    private static int ThreadsPerRun(RunConfig config, int parallel) => Math.Max(1, TorchDevice.ThreadsFor(config) / Math.Max(1, parallel));
+    private static int ThreadsPerRun(RunConfig config, int parallel) =>
+        config.Deterministic && config.Threads > 0 ? config.Threads : Math.Max(1, TorchDevice.ThreadsFor(config) / Math.Max(1, parallel));
 }

@@ -26,6 +26,20 @@ internal static class TorchDevice
         typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? typeof(torch).Assembly.GetName().Version?.ToString() ?? "unknown";
 
+    /// <summary>
+    /// What decides a run's numbers besides its settings, set before it trains: torch's thread count
+    /// (process-wide; parallel runs each ask for their share) and, for <c>deterministic: true</c>,
+    /// libtorch's deterministic algorithms (on for the rest of the process once a run asks).
+    /// </summary>
+    public static void Prepare(RunConfig config, int threads, Action<string> warn)
+    {
+        set_num_threads(threads);
+        if (config.Deterministic && Native.DeterministicAlgorithms.Enable() is { } why)
+        {
+            warn($"deterministic: true could not turn on libtorch's deterministic algorithms ({why}); on a CPU the run is still repeatable at the same thread count");
+        }
+    }
+
     /// <summary>Threads torch uses for a run: the setting, or one per core when it is 0.</summary>
     public static int ThreadsFor(RunConfig config) => config.Threads > 0 ? config.Threads : Environment.ProcessorCount;
 }

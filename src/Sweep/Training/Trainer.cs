@@ -21,10 +21,7 @@ internal sealed class Trainer
     public RunResult Train(RunConfig config, DatasetPair data, ITrainingObserver observer, CancellationToken cancel, TrainerOptions options)
     {
         Device device = TorchDevice.Resolve(config.Device);
-        // Process-wide in torch; parallel runs share the cores by each asking for their share.
-        set_num_threads(options.Threads);
-        // TorchSharp 0.107 does not implement use_deterministic_algorithms; on CPU the kernels
-        // are deterministic for a fixed thread count, which is what deterministic: true relies on.
+        TorchDevice.Prepare(config, options.Threads, observer.OnWarning);
 
         var model = ModelFactory.Create(config, data.Info, device);
         var optimizer = OptimizerFactory.Create(config, model.parameters());

@@ -24,7 +24,7 @@ internal sealed class FusedTrainer
     {
         int k = configs.Count;
         Device device = TorchDevice.Resolve(configs[0].Device);
-        set_num_threads(options.Threads);
+        TorchDevice.Prepare(configs.FirstOrDefault(c => c.Deterministic) ?? configs[0], options.Threads, observers[0].OnWarning);
         using var state = new FusedState(k, () =>
         {
             FusedNetwork network = BuildNetwork(configs, data.Info, device);
