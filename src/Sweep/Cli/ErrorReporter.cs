@@ -17,6 +17,12 @@ internal static class ErrorReporter
                 // Unknown command or option, missing argument, failed Validate(): the user's input.
                 stderr.WriteLine($"error: {OneLine(cli.Message)} Run 'sweep --help' for usage.");
                 return ExitCodes.InvalidInput;
+            case DiskFullException full:
+                stderr.WriteLine($"error: {full.Message}.");
+                return ExitCodes.Failure;
+            case Exception other when DiskFullException.PathOf(other, null) is { } path:
+                stderr.WriteLine($"error: {new DiskFullException(path, other).Message}.");
+                return ExitCodes.Failure;
             case OperationCanceledException:
                 stderr.WriteLine("interrupted.");
                 return ExitCodes.Interrupted;

@@ -51,6 +51,13 @@ internal static class AtomicFile
         }
     }
 
+    /// <summary>The file a temporary file stands for (the path itself when it is not one of ours), for messages people act on.</summary>
+    public static string TargetOf(string path)
+    {
+        int tmp = path.EndsWith(".tmp", StringComparison.Ordinal) ? path.LastIndexOf('.', path.Length - 5) : -1;
+        return tmp > 0 && path[(tmp + 1)..^4].All(char.IsAsciiDigit) && path.Length - 4 > tmp + 1 ? path[..tmp] : path;
+    }
+
     /// <summary>The temporary file beside <paramref name="path"/>; one per process, so two writers never share it.</summary>
     public static string TempPathFor(string path) => $"{path}.{Environment.ProcessId}.tmp";
 }

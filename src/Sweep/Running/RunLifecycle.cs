@@ -134,6 +134,22 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
             }
             return null;
         }
+        catch (Exception ex) when (DiskFullException.PathOf(ex, session.Layout.DatabasePath) is { } path)
+        {
+            // Not the run's fault and every later write would fail too: leave the run resumable and stop the sweep.
+            foreach (RunTicket t in tickets)
+            {
+                try
+                {
+                    End(t, RunStatus.Interrupted, null, $"stopped: the disk is full ({path})", shown: null);
+                }
+                catch (Exception again) when (DiskFullException.PathOf(again, session.Layout.DatabasePath) is not null)
+                {
+                    // The database cannot take even that; the run stays 'running' and is taken over on the next start.
+                }
+            }
+            throw new DiskFullException(path, ex);
+        }
         catch (OperationCanceledException)
         {
             return AllOrNull(tickets.Select(t => End(t, RunStatus.Interrupted, null,

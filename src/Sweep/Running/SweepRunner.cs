@@ -41,18 +41,28 @@ internal sealed class SweepRunner(ISweepProgress progress, int parallel = 1, boo
         var announced = new HashSet<string>();
         // Each worker takes the next item in plan order when it is free, so no worker idles while
         // work is left (Parallel.For hands out ranges, which left one core idle for the last runs).
+        // An error that ends the sweep (the disk is full) stops the other workers at their next step.
+        using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         void Work()
         {
-            while (queue.TryTake(cancel, out int i))
+            try
             {
-                WorkAttempt attempt = lifecycle.Train(items[i], tickets, cancel);
-                if (attempt.Ends is null)
+                while (queue.TryTake(stopAll.Token, out int i))
                 {
-                    Announce(attempt.Held);
-                    queue.Defer(i);
-                    continue;
+                    WorkAttempt attempt = lifecycle.Train(items[i], tickets, stopAll.Token);
+                    if (attempt.Ends is null)
+                    {
+                        Announce(attempt.Held);
+                        queue.Defer(i);
+                        continue;
+                    }
+                    ends[i] = attempt.Ends;
                 }
-                ends[i] = attempt.Ends;
+            }
+            catch
+            {
+                stopAll.Cancel();
+                throw;
             }
         }
         void Announce(IReadOnlyList<(PlannedRun Run, RunHolder Holder)> held)

@@ -21,7 +21,7 @@ namespace Sweep.Tests.Fuzz;
 /// </summary>
 public sealed class MutationFuzzTests
 {
-    private const int Cases = 1000;
+    private const int Cases = 500;
     private static readonly TimeSpan PerCase = TimeSpan.FromSeconds(10);
 
     private const string ValidSweep = """
