@@ -12,7 +12,10 @@ namespace Sweep.Running;
 /// </summary>
 internal sealed class CheckpointStore(string folder)
 {
-    private const string Magic = "SWEEP-CHECKPOINT-1";
+    // Version 2: the in-place optimizer's state (step, two moment tensors per parameter) replaced
+    // TorchSharp's optimizer state dict; a version 1 checkpoint is refused and its run starts over.
+    private const string Magic = "SWEEP-CHECKPOINT-2";
+    private const string MagicBefore = "SWEEP-CHECKPOINT-1";
 
     public string Folder => folder;
 
@@ -85,7 +88,12 @@ internal sealed class CheckpointStore(string folder)
 
     private static (string RunId, int Epoch) ReadHeader(BinaryReader reader)
     {
-        if (reader.ReadString() != Magic)
+        string magic = reader.ReadString();
+        if (magic == MagicBefore)
+        {
+            throw new InvalidDataException("it was written by an earlier Sweep whose optimizer state this version does not read");
+        }
+        if (magic != Magic)
         {
             throw new InvalidDataException("not a Sweep checkpoint");
         }

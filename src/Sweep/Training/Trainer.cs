@@ -24,7 +24,7 @@ internal sealed class Trainer
         TorchDevice.Prepare(config, options.Threads, observer.OnWarning);
 
         var model = ModelFactory.Create(config, data.Info, device);
-        var optimizer = OptimizerFactory.Create(config, model.parameters());
+        var optimizer = new InPlaceOptimizer(model.parameters(), [config], device);
         try
         {
             int start = Restore(config, data, device, options.Checkpoints, observer, ref model, ref optimizer);
@@ -40,7 +40,7 @@ internal sealed class Trainer
 
     /// <summary>The epoch to continue after; a checkpoint that fails half-way leaves a fresh model and optimizer.</summary>
     private static int Restore(RunConfig config, DatasetPair data, Device device, ITrainingCheckpoints? checkpoints, ITrainingObserver observer,
-        ref nn.Module<Tensor, Tensor> model, ref optim.Optimizer optimizer)
+        ref nn.Module<Tensor, Tensor> model, ref InPlaceOptimizer optimizer)
     {
         if (checkpoints is null)
         {
@@ -48,7 +48,7 @@ internal sealed class Trainer
         }
         try
         {
-            return checkpoints.Restore(new ModelState(model, (OptimizerHelper)optimizer));
+            return checkpoints.Restore(new ModelState(model, optimizer));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -56,16 +56,16 @@ internal sealed class Trainer
             optimizer.Dispose();
             model.Dispose();
             model = ModelFactory.Create(config, data.Info, device);
-            optimizer = OptimizerFactory.Create(config, model.parameters());
+            optimizer = new InPlaceOptimizer(model.parameters(), [config], device);
             return 0;
         }
     }
 
     private static RunResult Loop(RunConfig config, DatasetPair data, Device device, ITrainingObserver observer, CancellationToken cancel,
-        TrainerOptions options, nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, int start)
+        TrainerOptions options, nn.Module<Tensor, Tensor> model, InPlaceOptimizer optimizer, int start)
     {
         using var images = new ImageTensors(data, device);
-        var state = new ModelState(model, (OptimizerHelper)optimizer);
+        var state = new ModelState(model, optimizer);
         var epochs = new List<EpochMetrics>();
         for (int epoch = start + 1; epoch <= config.Epochs; epoch++)
         {
@@ -73,10 +73,7 @@ internal sealed class Trainer
             // epoch, so a run resumed from a checkpoint sees exactly the batches it would have.
             using var generator = new Generator(EpochSeed(options.DataSeed ?? config.Seed, epoch), device);
             double lr = LearningRateSchedule.At(config, epoch);
-            foreach (var group in optimizer.ParamGroups)
-            {
-                group.LearningRate = lr;
-            }
+            optimizer.SetLearningRates([lr]);
             var (trainLoss, lastLoss, seconds) = TrainEpoch(config, model, optimizer, generator, images, epoch, observer, cancel);
             var (testLoss, testAccuracy, testAuc) = Evaluation.Run(model, 1, x => model.forward(x).unsqueeze(0), images);
             var metrics = new EpochMetrics(epoch, trainLoss, lastLoss, testLoss[0], testAccuracy[0], lr, seconds,
@@ -97,7 +94,7 @@ internal sealed class Trainer
     internal static ulong EpochSeed(long seed, int epoch) => unchecked((ulong)seed * 1_000_003UL + (ulong)epoch);
 
     private static (double Mean, double Last, double Seconds) TrainEpoch(
-        RunConfig config, nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Generator generator,
+        RunConfig config, nn.Module<Tensor, Tensor> model, InPlaceOptimizer optimizer, Generator generator,
         ImageTensors images, int epoch, ITrainingObserver observer, CancellationToken cancel)
     {
         model.train();
@@ -107,9 +104,9 @@ internal sealed class Trainer
         foreach (var (batch, batches, size, x, y) in images.Batches(config.BatchSize, config.Augment, generator, cancel))
         {
             Tensor loss = nn.functional.cross_entropy(model.forward(x), y);
-            optimizer.zero_grad();
+            optimizer.ZeroGrad();
             loss.backward();
-            optimizer.step();
+            optimizer.Step();
 
             // Stay on the device: no per-step host synchronisation.
             Tensor detached = loss.detach();

@@ -93,8 +93,8 @@ public sealed class MutationFuzzTests
         var config = Plans.OneRun("model: small-cnn\ndataset: fashion-mnist-mini\noptimizer: adam\ngrid:\n  lr: [0.001]\n");
         DatasetInfo info = KnownDatasets.Describe(config.Dataset);
         using var model = ModelFactory.Create(config, info, CPU);
-        using var optimizer = OptimizerFactory.Create(config, model.parameters());
-        var state = new ModelState(model, (OptimizerHelper)optimizer);
+        using var optimizer = new InPlaceOptimizer(model.parameters(), [config], CPU);
+        var state = new ModelState(model, optimizer);
         using var source = new TempDir();
         var store = new CheckpointStore(source.Path);
         store.ForRun("run1", 0, null).EpochEnded(1, state);

@@ -7,9 +7,9 @@ namespace Sweep.Training.Fused;
 /// </summary>
 internal sealed class FusedState : ITrainingState, IDisposable
 {
-    private readonly Func<(FusedNetwork, FusedOptimizer)> _build;
+    private readonly Func<(FusedNetwork, InPlaceOptimizer)> _build;
 
-    public FusedState(int slices, Func<(FusedNetwork, FusedOptimizer)> build)
+    public FusedState(int slices, Func<(FusedNetwork, InPlaceOptimizer)> build)
     {
         _build = build;
         (Network, Optimizer) = build();
@@ -18,7 +18,7 @@ internal sealed class FusedState : ITrainingState, IDisposable
 
     public FusedNetwork Network { get; private set; }
 
-    public FusedOptimizer Optimizer { get; private set; }
+    public InPlaceOptimizer Optimizer { get; private set; }
 
     /// <summary>Slices still training; a diverged slice is frozen.</summary>
     public bool[] Active { get; }

@@ -28,7 +28,7 @@ internal sealed class FusedTrainer
         using var state = new FusedState(k, () =>
         {
             FusedNetwork network = BuildNetwork(configs, data.Info, device);
-            return (network, new FusedOptimizer(network.parameters(), configs, device));
+            return (network, new InPlaceOptimizer(network.parameters(), configs, device));
         });
         int start = Restore(options.Checkpoints, state, observers[0]);
         var (network, optimizer, active) = (state.Network, state.Optimizer, state.Active);
@@ -103,7 +103,7 @@ internal sealed class FusedTrainer
         }
     }
 
-    private static (double[] Mean, double[] Last, double Seconds) TrainEpoch(RunConfig config, FusedNetwork network, FusedOptimizer optimizer,
+    private static (double[] Mean, double[] Last, double Seconds) TrainEpoch(RunConfig config, FusedNetwork network, InPlaceOptimizer optimizer,
         Generator generator, ImageTensors images, bool[] active, int epoch, IReadOnlyList<ITrainingObserver> observers, CancellationToken cancel)
     {
         int k = network.Count;

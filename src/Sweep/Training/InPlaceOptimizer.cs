@@ -3,16 +3,19 @@ using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Sweep.Training.Fused;
+namespace Sweep.Training;
 
 /// <summary>
-/// Adam, AdamW or SGD (momentum, Nesterov) over a fused network, with each model's own learning
-/// rate, momentum and weight decay as a (K, 1) tensor applied to its slice. Every parameter is
-/// viewed as (K, rest): slice k of every fused parameter is a contiguous block along dimension 0.
-/// The update rules are the standard ones; Adam's last step is regrouped to save passes over the
-/// parameters, so a slice follows the run it stands for within float rounding.
+/// Adam, AdamW or SGD (momentum, Nesterov, weight decay) stepping in place over state allocated
+/// once, for a single run (K = 1) and for a fused pack of K runs alike, with each run's own
+/// learning rate, momentum and weight decay as a (K, 1) tensor applied to its slice. Every
+/// parameter is viewed as (K, rest): slice k of every fused parameter is a contiguous block along
+/// dimension 0. The update rules are torch's; Adam's last step is regrouped to save passes over
+/// the parameters, so it follows torch's optim.Adam within float rounding (tested over 50 steps).
+/// TorchSharp's own optimizers allocate temporaries every step: on the seed CNN their Adam step
+/// took 72–179 ms against this one's 15–17 ms (README, Speed).
 /// </summary>
-internal sealed class FusedOptimizer : IDisposable
+internal sealed class InPlaceOptimizer : IDisposable
 {
     private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
 
@@ -28,13 +31,18 @@ internal sealed class FusedOptimizer : IDisposable
     private readonly bool _nesterov;
     private readonly int _count;
     private Tensor _lr;
+    private readonly RunConfig _single;
+    private double _singleLr;
     private long _step;
 
-    public FusedOptimizer(IEnumerable<Parameter> parameters, IReadOnlyList<RunConfig> runs, Device device)
+    public InPlaceOptimizer(IEnumerable<Parameter> parameters, IReadOnlyList<RunConfig> runs, Device device)
     {
-        _kind = runs[0].Optimizer;
+        _kind = runs[0].Optimizer is "adam" or "adamw" or "sgd" ? runs[0].Optimizer
+            : throw new Sweep.Kernel.SweepInputException($"Unknown optimizer '{runs[0].Optimizer}'; known: {string.Join(", ", Sweep.Kernel.Choices.Optimizers)}.");
         _nesterov = runs[0].Nesterov;
         _count = runs.Count;
+        _single = runs[0];
+        _singleLr = runs[0].Lr;
         _lr = Column(runs.Select(r => r.Lr), device);
         _weightDecay = Column(runs.Select(r => r.WeightDecay), device);
         _momentum = Column(runs.Select(r => r.Momentum), device);
@@ -49,6 +57,7 @@ internal sealed class FusedOptimizer : IDisposable
     /// <summary>Sets each slice's learning rate for the coming steps (0 freezes a slice).</summary>
     public void SetLearningRates(IReadOnlyList<double> rates)
     {
+        _singleLr = rates[0];
         Tensor old = _lr;
         _lr = Column(rates, old.device);
         old.Dispose();
@@ -64,6 +73,11 @@ internal sealed class FusedOptimizer : IDisposable
 
     public void Step()
     {
+        if (_count == 1)
+        {
+            StepOne();
+            return;
+        }
         using var noGrad = no_grad();
         _step++;
         // Adam's step, p -= (lr / c1) · m / (sqrt(v) / sqrt(c2) + eps), as one addcdiv over a
@@ -117,6 +131,64 @@ internal sealed class FusedOptimizer : IDisposable
                     p.addcdiv_(first, scratch.copy_(second).sqrt_().mul_(scale).add_(offset), value: -1);
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// One run: torch's own update (TorchSharp's optim.Adam / AdamW / SGD), operation for
+    /// operation with the same scalars, so the parameters match it bit for bit; only the
+    /// temporaries are gone (the gradient is updated in place, the denominator goes to scratch).
+    /// </summary>
+    private void StepOne()
+    {
+        using var noGrad = no_grad();
+        _step++;
+        double lr = _singleLr, weightDecay = _single.WeightDecay, momentum = _single.Momentum;
+        double correction1 = 1 - Math.Pow(Beta1, _step), correction2 = 1 - Math.Pow(Beta2, _step);
+        for (int i = 0; i < _state.Count; i++)
+        {
+            var (param, first, second) = _state[i];
+            if (param.grad is not { } gradient)
+            {
+                continue;
+            }
+            using var scope = NewDisposeScope();
+            Tensor p = param.detach().view(1, -1);
+            Tensor g = gradient.view(1, -1);
+            if (_kind == "sgd")
+            {
+                if (weightDecay != 0)
+                {
+                    g.add_(p, alpha: weightDecay);
+                }
+                Tensor direction = g;
+                if (momentum != 0)
+                {
+                    if (_step == 1)
+                    {
+                        first.copy_(g);
+                    }
+                    else
+                    {
+                        first.mul_(momentum).add_(g, alpha: 1);
+                    }
+                    direction = _nesterov ? g.add_(first, alpha: momentum) : first;
+                }
+                p.add_(direction, alpha: -lr);
+                continue;
+            }
+            if (_kind == "adamw")
+            {
+                p.mul_(1 - lr * weightDecay);
+            }
+            else if (weightDecay != 0)
+            {
+                g.add_(p, alpha: weightDecay);
+            }
+            first.mul_(Beta1).add_(g, alpha: 1 - Beta1);
+            second.mul_(Beta2).addcmul_(g, g, value: 1 - Beta2);
+            Tensor denominator = _scratch[i].copy_(second).sqrt_().div_(Math.Sqrt(correction2)).add_(Epsilon);
+            p.addcdiv_(first, denominator, value: -(lr / correction1));
         }
     }
 

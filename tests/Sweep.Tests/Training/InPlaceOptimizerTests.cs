@@ -1,0 +1,108 @@
+using Sweep.Kernel;
+using Sweep.Spec;
+using Sweep.Tests.Support;
+using Sweep.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Sweep.Tests.Training;
+
+/// <summary>
+/// The trainer's in-place optimizer against TorchSharp's own optim.Adam / AdamW / SGD: two copies
+/// of a real model with the same initial weights, the same 50 batches, parameters compared after
+/// every step. A single run's update does torch's operations in torch's order, so they agree to
+/// the bit (the issue allowed a relative 1e-5; the first regrouped Adam drifted to 1.3e-5 by step 7).
+/// </summary>
+public sealed class InPlaceOptimizerTests
+{
+    private const int Steps = 50;
+
+    [TestCase("adam", "")]
+    [TestCase("adam", "weight_decay: 0.01\n")]
+    [TestCase("adamw", "weight_decay: 0.05\n")]
+    [TestCase("sgd", "")]
+    [TestCase("sgd", "momentum: 0.9\nweight_decay: 0.0005\n")]
+    [TestCase("sgd", "momentum: 0.9\nnesterov: true\nweight_decay: 0.0005\n")]
+    public void Every_step_matches_TorchSharps_optimizer_bit_for_bit(string optimizer, string extra)
+    {
+        RunConfig config = Plans.OneRun($"model: small-cnn\noptimizer: {optimizer}\n{extra}grid:\n  lr: [{(optimizer == "sgd" ? "0.05" : "0.003")}]\n");
+        DatasetInfo info = KnownDatasets.Describe(config.Dataset);
+        using var reference = ModelFactory.Create(config, info, CPU);
+        using var ours = ModelFactory.Create(config, info, CPU);
+        using var torchOptimizer = Reference(config, reference.parameters());
+        using var inPlace = new InPlaceOptimizer(ours.parameters(), [config], CPU);
+        inPlace.SetLearningRates([config.Lr]);
+        var generator = new TorchSharp.torch.Generator(42);
+
+        for (int step = 1; step <= Steps; step++)
+        {
+            using var scope = NewDisposeScope();
+            Tensor x = randn([16, info.Channels, info.Height, info.Width], generator: generator);
+            Tensor y = randint(0, info.Classes, [16], generator: generator);
+
+            torchOptimizer.zero_grad();
+            nn.functional.cross_entropy(reference.forward(x), y).backward();
+            torchOptimizer.step();
+            inPlace.ZeroGrad();
+            nn.functional.cross_entropy(ours.forward(x), y).backward();
+            inPlace.Step();
+
+            foreach (var ((name, a), b) in reference.named_parameters().Zip(ours.parameters()))
+            {
+                Assert.That(b.data<float>().ToArray(), Is.EqualTo(a.data<float>().ToArray()), $"step {step}, {name}");
+            }
+        }
+        Assert.That(reference.parameters().First().data<float>().ToArray(), Is.Not.EqualTo(ModelFactory.Create(config, info, CPU).parameters().First().data<float>().ToArray()),
+            "the parameters moved");
+    }
+
+    [Test]
+    public void A_checkpointed_optimizer_continues_exactly_as_an_uninterrupted_one()
+    {
+        RunConfig config = Plans.OneRun("model: small-cnn\noptimizer: adam\ngrid:\n  lr: [0.003]\n");
+        DatasetInfo info = KnownDatasets.Describe(config.Dataset);
+        using var straight = ModelFactory.Create(config, info, CPU);
+        using var straightOptimizer = new InPlaceOptimizer(straight.parameters(), [config], CPU);
+        using var resumed = ModelFactory.Create(config, info, CPU);
+        var resumedOptimizer = new InPlaceOptimizer(resumed.parameters(), [config], CPU);
+        var batches = Enumerable.Range(0, 10).Select(i => (randn([8, 1, 28, 28], generator: new TorchSharp.torch.Generator((ulong)i)), randint(0, 10, [8], generator: new TorchSharp.torch.Generator((ulong)i)))).ToList();
+        void Train(nn.Module<Tensor, Tensor> model, InPlaceOptimizer optimizer, IEnumerable<(Tensor X, Tensor Y)> part)
+        {
+            foreach (var (x, y) in part)
+            {
+                optimizer.ZeroGrad();
+                nn.functional.cross_entropy(model.forward(x), y).backward();
+                optimizer.Step();
+            }
+        }
+
+        Train(straight, straightOptimizer, batches);
+        Train(resumed, resumedOptimizer, batches.Take(5));
+        var saved = new MemoryStream();
+        using (var writer = new BinaryWriter(saved, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            new ModelState(resumed, resumedOptimizer).Write(writer);
+        }
+        resumedOptimizer.Dispose();
+        using var restored = ModelFactory.Create(config with { Seed = 99 }, info, CPU); // other weights, overwritten by the checkpoint
+        using var restoredOptimizer = new InPlaceOptimizer(restored.parameters(), [config], CPU);
+        saved.Position = 0;
+        using (var reader = new BinaryReader(saved))
+        {
+            new ModelState(restored, restoredOptimizer).Read(reader);
+        }
+        Train(restored, restoredOptimizer, batches.Skip(5));
+
+        foreach (var (a, b) in straight.parameters().Zip(restored.parameters()))
+        {
+            Assert.That(b.data<float>().ToArray(), Is.EqualTo(a.data<float>().ToArray()), "bit-identical after a save and restore mid-way");
+        }
+    }
+
+    private static optim.Optimizer Reference(RunConfig config, IEnumerable<Parameter> parameters) => config.Optimizer switch
+    {
+        "adam" => optim.Adam(parameters, config.Lr, weight_decay: config.WeightDecay),
+        "adamw" => optim.AdamW(parameters, config.Lr, weight_decay: config.WeightDecay),
+        _ => optim.SGD(parameters, config.Lr, momentum: config.Momentum, weight_decay: config.WeightDecay, nesterov: config.Nesterov),
+    };
+}
