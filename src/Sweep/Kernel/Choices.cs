@@ -8,7 +8,10 @@ internal static class Choices
 {
     public const string DefaultModel = "small-cnn";
 
-    public static IReadOnlyList<string> Models { get; } = ["small-cnn", "seed-cnn", "vgg"];
+    public static IReadOnlyList<string> Models { get; } = ["small-cnn", "seed-cnn", "vgg", "torchscript"];
+
+    /// <summary>Where a TorchScript model's first weights come from: the file, or the run's seed.</summary>
+    public static IReadOnlyList<string> Inits { get; } = ["file", "seed"];
 
     public static IReadOnlyList<string> Optimizers { get; } = ["adam", "adamw", "sgd"];
 

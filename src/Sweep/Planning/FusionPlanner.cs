@@ -22,6 +22,11 @@ internal static class FusionPlanner
         foreach (var group in runs.GroupBy(r => Key(r.Config)))
         {
             var members = group.ToList();
+            if (members[0].Config.Model == "torchscript")
+            {
+                items.AddRange(members.Select(r => new WorkItem([r], "model: torchscript cannot be fused: Sweep does not know the layers of a TorchScript model")));
+                continue;
+            }
             if (members[0].Config.SaveModel)
             {
                 items.AddRange(members.Select(r => new WorkItem([r], "save_model keeps one model per run, which a fused pack does not write")));

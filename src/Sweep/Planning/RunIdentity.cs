@@ -37,6 +37,11 @@ internal static class RunIdentity
             }
             text.Append(name).Append('=').Append(Format(value)).Append('\n');
         }
+        if (config.ModelSha256.Length > 0)
+        {
+            // A TorchScript model is the file's contents, wherever it lies: a changed file gives new runs.
+            text.Append(RunConfig.ModelHashKey).Append('=').Append(config.ModelSha256).Append('\n');
+        }
         return text.ToString();
     }
 

@@ -23,9 +23,11 @@ internal static class SweepPlanner
     {
         CheckSize(spec);
         var axes = spec.Axes.ToList();
+        var models = new ModelFiles(Path.GetDirectoryName(spec.SourcePath)!, spec.DisplayPath);
         var runs = GridExpander.Expand(spec.BaseValues, axes)
             .SelectMany(values => WithRepeats(values, spec.Repeats))
             .Select(RunConfig.FromValues)
+            .Select(models.Resolve)
             .Select(config => new PlannedRun(RunIdentity.Of(config), config))
             .ToList();
         PlanValidator.Check(runs, spec.DisplayPath);

@@ -7,7 +7,8 @@ namespace Sweep.Running;
 
 /// <summary>
 /// Everything the user can get wrong is checked before the database is touched: every data set
-/// the plan names loads, every device it asks for exists. Returns the loaded data sets.
+/// the plan names loads, every device it asks for exists, every TorchScript model fits its data
+/// set. Returns the loaded data sets.
 /// </summary>
 internal static class Preflight
 {
@@ -25,6 +26,11 @@ internal static class Preflight
         foreach (string device in plan.Runs.Select(r => r.Config.Device).Distinct())
         {
             TorchDevice.Resolve(device);
+        }
+        foreach (RunConfig config in plan.Runs.Select(r => r.Config).Where(c => c.Model == "torchscript")
+                     .DistinctBy(c => (c.ModelFile, c.Dataset, c.TrainSize, c.Device)))
+        {
+            TorchScriptCheck.Check(config, loaded[DataRequest.For(config)].Info, TorchDevice.Resolve(config.Device));
         }
         return loaded;
     }

@@ -33,8 +33,14 @@ internal sealed record RunConfig(
     bool Deterministic,
     double DivergenceFactor,
     bool KeepCheckpoints,
-    bool SaveModel)
+    bool SaveModel,
+    string ModelFile = "",
+    string Init = "file",
+    string ModelSha256 = "")
 {
+    /// <summary>Not a setting: the SHA-256 of <see cref="ModelFile"/>, filled in by the planner and part of the run's identity.</summary>
+    public const string ModelHashKey = "model_sha256";
+
     /// <summary>Builds a run from a full map of setting name to value (defaults filled in).</summary>
     public static RunConfig FromValues(IReadOnlyDictionary<string, object?> v) => new(
         Dataset: (string)v["dataset"]!,
@@ -65,7 +71,10 @@ internal sealed record RunConfig(
         Deterministic: (bool)v["deterministic"]!,
         DivergenceFactor: (double)v["divergence_factor"]!,
         KeepCheckpoints: (bool)v["keep_checkpoints"]!,
-        SaveModel: (bool)v["save_model"]!);
+        SaveModel: (bool)v["save_model"]!,
+        ModelFile: (string)v["model_file"]!,
+        Init: (string)v["init"]!,
+        ModelSha256: v.TryGetValue(ModelHashKey, out object? hash) && hash is string h ? h : "");
 
     /// <summary>
     /// Reads back <see cref="ToJson"/> as stored with a run; settings a older Sweep did not store
@@ -77,6 +86,10 @@ internal sealed record RunConfig(
         {
             var stored = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json) ?? [];
             var values = SettingCatalog.All.ToDictionary(s => s.Name, s => stored.TryGetValue(s.Name, out JsonElement e) ? FromElement(s, e) : s.Default);
+            if (stored.TryGetValue(ModelHashKey, out JsonElement hash) && hash.ValueKind == JsonValueKind.String)
+            {
+                values[ModelHashKey] = hash.GetString();
+            }
             return FromValues(values);
         }
         catch (Exception ex) when (ex is JsonException or InvalidCastException or InvalidOperationException or KeyNotFoundException or FormatException or OverflowException)
@@ -106,11 +119,19 @@ internal sealed record RunConfig(
         new("data_dir", DataDir), new("download", Download), new("mirror", Mirror), new("device", Device), new("threads", (long)Threads),
         new("deterministic", Deterministic), new("divergence_factor", DivergenceFactor),
         new("keep_checkpoints", KeepCheckpoints), new("save_model", SaveModel),
+        new("model_file", ModelFile), new("init", Init),
     ];
 
     /// <summary>The full configuration as JSON, stored with each run.</summary>
-    public string ToJson() =>
-        JsonSerializer.Serialize(ToValues().ToDictionary(p => p.Key, p => p.Value));
+    public string ToJson()
+    {
+        var values = ToValues().ToDictionary(p => p.Key, p => p.Value);
+        if (ModelSha256.Length > 0)
+        {
+            values[ModelHashKey] = ModelSha256;
+        }
+        return JsonSerializer.Serialize(values);
+    }
 
     /// <summary>Formats a learning rate the way people write it: 0.001 → "1e-3".</summary>
     public static string FormatLr(double lr)

@@ -27,6 +27,9 @@ internal static class SettingCatalog
         new("gamma", SettingKind.Real, 0.1, true, PositiveReal, "a number greater than 0, the factor of each step (lr_schedule: step)", AddedLater: true),
         new("warmup_epochs", SettingKind.Integer, 0L, true, AtLeast(0), "a whole number of at least 0 (lr rises linearly over these epochs)", AddedLater: true),
         Choice("vgg_depth", "11", Choices.VggDepths, addedLater: true),
+        // The file's path does not decide the run (its SHA-256 does, added to the run's identity by the planner).
+        new("model_file", SettingKind.Text, "", false, _ => null, "the path of a TorchScript model (.pt), relative to the sweep file (model: torchscript)", AddedLater: true),
+        Choice("init", "file", Choices.Inits, addedLater: true),
         new("vgg_width", SettingKind.Integer, 64L, true, AtLeast(4), "a whole number of at least 4, the channels of the first VGG block", AddedLater: true),
         new("data_dir", SettingKind.Text, "", false, _ => null, "a folder path, relative to the sweep file (default: built-in places only)"),
         new("download", SettingKind.Flag, false, false, _ => null, "true or false (fetch missing data from the official site, checked by MD5)"),

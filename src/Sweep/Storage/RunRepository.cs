@@ -75,11 +75,12 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
             INSERT INTO runs (run_id, sweep_id, environment_id, dataset, model, optimizer, lr, batch_size, epochs, seed,
                               train_size, test_size, augment, momentum, weight_decay, final_relu, device, threads,
                               deterministic, divergence_factor, data_dir, config_json, status, started_at,
-                              used_device, used_threads, config_key, claim_host, claim_pid, claim_token, heartbeat_at)
+                              used_device, used_threads, config_key, claim_host, claim_pid, claim_token, heartbeat_at,
+                              model_file, model_sha256)
             VALUES (@RunId, @sweepId, @environmentId, @Dataset, @Model, @Optimizer, @Lr, @BatchSize, @Epochs, @Seed,
                     @TrainSize, @TestSize, @Augment, @Momentum, @WeightDecay, @FinalRelu, @Device, @Threads,
                     @Deterministic, @DivergenceFactor, @DataDir, @Json, @Running, @Now, @usedDevice, @usedThreads, @ConfigKey,
-                    @ClaimHost, @ClaimPid, @ClaimToken, @Now)
+                    @ClaimHost, @ClaimPid, @ClaimToken, @Now, @ModelFile, @ModelSha256)
             ON CONFLICT (run_id) DO UPDATE SET
                 sweep_id = excluded.sweep_id, environment_id = excluded.environment_id, config_json = excluded.config_json,
                 device = excluded.device, threads = excluded.threads, deterministic = excluded.deterministic,
@@ -88,7 +89,7 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
                 config_key = excluded.config_key, status = excluded.status, started_at = excluded.started_at, finished_at = NULL, final_train_loss = NULL,
                 final_test_loss = NULL, final_test_accuracy = NULL, final_test_auc = NULL, diverged_at_epoch = NULL, error = NULL,
                 claim_host = excluded.claim_host, claim_pid = excluded.claim_pid, claim_token = excluded.claim_token,
-                heartbeat_at = excluded.heartbeat_at;
+                heartbeat_at = excluded.heartbeat_at, model_file = excluded.model_file, model_sha256 = excluded.model_sha256;
             """,
             new
             {
@@ -97,6 +98,7 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
                 c.Deterministic, c.DivergenceFactor, c.DataDir, Json = c.ToJson(), Now = Now(), usedDevice, usedThreads,
                 Running = RunStatus.Running.Text(), ConfigKey = RunIdentity.ConfigurationKey(c),
                 ClaimHost = worker?.Host, ClaimPid = worker?.Pid, ClaimToken = worker?.Token,
+                ModelFile = c.ModelFile.Length > 0 ? c.ModelFile : null, ModelSha256 = c.ModelSha256.Length > 0 ? c.ModelSha256 : null,
             }, tx);
         connection.Execute("INSERT OR IGNORE INTO sweep_runs (sweep_id, run_id) VALUES (@sweepId, @RunId);",
             new { sweepId, run.RunId }, tx);

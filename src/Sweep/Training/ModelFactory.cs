@@ -22,10 +22,34 @@ internal static class ModelFactory
                 "small-cnn" => new SmallCnn(data.Channels, data.Height, data.Width, data.Classes),
                 "seed-cnn" => new SeedCnn(data.Channels, data.Height, data.Width, data.Classes, config.FinalRelu),
                 "vgg" => new VggNet(data.Channels, data.Height, data.Width, data.Classes, config.VggDepth, config.VggWidth),
+                "torchscript" => TorchScript(config, device),
                 _ => throw new SweepInputException($"Unknown model '{config.Model}'; known: {string.Join(", ", Choices.Models)}."),
             };
             return model.to(device);
         }
+    }
+
+    /// <summary>
+    /// Seeds libtorch's global generator, under the same lock as model building: a TorchScript
+    /// model's dropout draws from it (the built-in models have no dropout), so the trainer seeds it
+    /// at every epoch from the run's seed and a resumed run repeats the uninterrupted one.
+    /// </summary>
+    public static void SeedGlobalGenerator(ulong seed)
+    {
+        lock (InitGate)
+        {
+            manual_seed(unchecked((long)seed));
+        }
+    }
+
+    private static TorchScriptNetwork TorchScript(RunConfig config, Device device)
+    {
+        var network = TorchScriptNetwork.Load(config.ModelFile, device);
+        if (config.Init == "seed")
+        {
+            network.Reinitialise(); // from the generator seeded above with the run's seed
+        }
+        return network;
     }
 
     public static long ParameterCount(nn.Module<Tensor, Tensor> model) =>

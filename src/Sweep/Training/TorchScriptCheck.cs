@@ -1,0 +1,50 @@
+using Sweep.Kernel;
+using Sweep.Spec;
+using static TorchSharp.torch;
+
+namespace Sweep.Training;
+
+/// <summary>
+/// Checks a TorchScript model against the data set before anything is written: it loads, takes a
+/// batch of two images of the data set's shape, returns one score per class for each, and gives
+/// the same answer twice in eval mode (a module traced in training mode keeps its dropout on).
+/// </summary>
+internal static class TorchScriptCheck
+{
+    public static void Check(RunConfig config, DatasetInfo data, Device device)
+    {
+        string shape = $"2 × {data.Channels} × {data.Height} × {data.Width}";
+        using var network = TorchScriptNetwork.Load(config.ModelFile, device);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var generator = new Generator(0, device);
+        Tensor images = rand([2, data.Channels, data.Height, data.Width], generator: generator, device: device);
+        network.eval();
+        Tensor scores = Forward(network, images, config, data, shape);
+        if (scores.dim() != 2 || scores.shape[0] != 2 || scores.shape[1] != data.Classes)
+        {
+            throw new SweepInputException(
+                $"model_file {config.ModelFile} returns shape [{string.Join(", ", scores.shape)}] for {shape} images of {data.Name}; it must return [2, {data.Classes}], one score per class of the data set for each image.");
+        }
+        if (!scores.allclose(Forward(network, images, config, data, shape)))
+        {
+            throw new SweepInputException(
+                $"model_file {config.ModelFile} gives different outputs for the same images in eval mode, as a module traced in training mode does (its dropout stays on); script the model with torch.jit.script, or call model.eval() before torch.jit.trace.");
+        }
+        network.train();
+        Forward(network, images, config, data, shape);
+    }
+
+    private static Tensor Forward(TorchScriptNetwork network, Tensor images, RunConfig config, DatasetInfo data, string shape)
+    {
+        try
+        {
+            return network.forward(images);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new SweepInputException(
+                $"model_file {config.ModelFile} does not accept {data.Name} images ({shape}): {TorchScriptNetwork.Reason(ex)}; make its input fit {data.Channels} channel{(data.Channels == 1 ? "" : "s")} of {data.Height} × {data.Width} pixels.");
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using Sweep.Kernel;
+using static TorchSharp.torch;
+
+namespace Sweep.Training;
+
+/// <summary>
+/// A model saved from PyTorch as TorchScript (<c>torch.jit.script(model).save(path)</c>, or a trace
+/// made in eval mode), loaded with libtorch and trained like the built-in models. Its parameters
+/// and buffers are the script module's, so checkpoints, <c>train()</c> / <c>eval()</c> and the
+/// optimizer see them as they would a built-in model's.
+/// </summary>
+internal sealed class TorchScriptNetwork : nn.Module<Tensor, Tensor>
+{
+    private readonly jit.ScriptModule<Tensor, Tensor> script;
+
+    private TorchScriptNetwork(jit.ScriptModule<Tensor, Tensor> module) : base(nameof(TorchScriptNetwork))
+    {
+        script = module;
+        // The script module's own tensors, registered here rather than the module itself: TorchSharp
+        // 0.107 disposes a child script module and then walks into it, which throws. Names lose their
+        // dots (conv.weight → conv_weight), which registration requires.
+        foreach (var (name, parameter) in module.named_parameters())
+        {
+            register_parameter(name.Replace('.', '_'), parameter);
+        }
+        foreach (var (name, buffer) in module.named_buffers())
+        {
+            register_buffer(name.Replace('.', '_'), buffer);
+        }
+    }
+
+    public override void train(bool train = true)
+    {
+        script.train(train);
+        base.train(train);
+    }
+
+    public override void eval() => train(false);
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            script.Dispose();
+        }
+    }
+
+    /// <summary>Loads the file onto <paramref name="device"/>; a file libtorch cannot load is an input error.</summary>
+    public static TorchScriptNetwork Load(string path, Device device)
+    {
+        try
+        {
+            return new TorchScriptNetwork(jit.load<Tensor, Tensor>(path, device.type, device.index));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new SweepInputException(
+                $"model_file {path} is not a TorchScript model libtorch can load ({Reason(ex)}); save it from PyTorch with torch.jit.script(model).save('model.pt').");
+        }
+    }
+
+    /// <summary>What libtorch said, in one line: the Python-level error when there is one, without the native stack.</summary>
+    public static string Reason(Exception ex)
+    {
+        string message = ex.Message;
+        int python = message.LastIndexOf("Error: ", StringComparison.Ordinal);
+        if (python > 0)
+        {
+            int start = message.LastIndexOf('\n', python) + 1;
+            int end = message.IndexOf('\n', python);
+            message = message[start..(end > 0 ? end : message.Length)];
+        }
+        int native = message.IndexOf("Exception raised from", StringComparison.Ordinal);
+        message = (native > 0 ? message[..native] : message).ReplaceLineEndings(" ").Trim().TrimEnd('.');
+        return message.Length > 300 ? message[..300] + "…" : message;
+    }
+
+    public override Tensor forward(Tensor input) => script.forward(input);
+
+    /// <summary>
+    /// <c>init: seed</c>: new weights drawn from the global generator (seeded by the caller), as
+    /// PyTorch initialises Conv and Linear layers: every parameter of two or more dimensions
+    /// Kaiming-uniform (a = √5), a bias uniform in ±1/√fan_in of the weight before it, a
+    /// one-dimensional weight (a norm layer's scale) 1; buffers (running statistics) are reset too.
+    /// </summary>
+    public void Reinitialise()
+    {
+        using var noGrad = no_grad();
+        long fanIn = 1;
+        foreach (var (name, parameter) in named_parameters())
+        {
+            if (parameter.dim() >= 2)
+            {
+                fanIn = parameter.shape[1] * parameter.shape.Skip(2).Aggregate(1L, (a, b) => a * b);
+                nn.init.kaiming_uniform_(parameter, a: Math.Sqrt(5));
+            }
+            else if (name.EndsWith("bias", StringComparison.Ordinal))
+            {
+                double bound = 1 / Math.Sqrt(fanIn);
+                nn.init.uniform_(parameter, -bound, bound);
+            }
+            else
+            {
+                nn.init.ones_(parameter);
+            }
+        }
+        foreach (var (name, buffer) in named_buffers())
+        {
+            if (name.EndsWith("running_var", StringComparison.Ordinal))
+            {
+                buffer.fill_(1);
+            }
+            else if (buffer.is_floating_point())
+            {
+                buffer.zero_();
+            }
+        }
+    }
+}
