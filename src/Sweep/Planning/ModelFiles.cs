@@ -25,7 +25,7 @@ internal sealed class ModelFiles(string sweepFolder, string displayPath)
         }
         if (config.ModelFile.Length == 0)
         {
-            throw new SweepInputException($"{displayPath}: model: torchscript needs model_file, the path of a TorchScript file saved with torch.jit.script(model).save('model.pt'), relative to the sweep file.");
+            throw new SweepInputException($"{displayPath}: model: torchscript needs model_file, the path of a TorchScript file (saved from PyTorch with jit.script(model).save('model.pt')), relative to the sweep file.");
         }
         string path = Path.GetFullPath(Path.Combine(sweepFolder, config.ModelFile));
         if (!_hashes.TryGetValue(path, out string? hash))

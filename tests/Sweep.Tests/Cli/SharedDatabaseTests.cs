@@ -11,7 +11,7 @@ public sealed partial class SharedDatabaseTests
     public void Two_workers_train_each_run_exactly_once_while_a_report_reads()
     {
         using var dir = new TempDir();
-        dir.Write("s.yaml", "name: shared\ntrain_size: 1500\ntest_size: 100\nepochs: 3\nthreads: 1\ngrid:\n  lr: [0.003, 0.001, 0.0003]\n  batch_size: [16, 32]\n");
+        dir.Write("s.yaml", "name: shared\ntrain_size: 900\ntest_size: 100\nepochs: 3\nthreads: 1\ngrid:\n  lr: [0.003, 0.001, 0.0003]\n  batch_size: [16, 32]\n");
         string db = dir.File("results/results.db");
 
         using Process a = SweepCli.Start(dir.Path, "sweep", "s.yaml", "--no-report");
