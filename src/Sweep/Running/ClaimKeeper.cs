@@ -75,7 +75,15 @@ internal sealed class ClaimKeeper : IDisposable
         }
     }
 
-    public void Dispose() => _timer.Dispose();
+    /// <summary>Stops the heartbeats and waits for one in flight, so none touches the database after it closes.</summary>
+    public void Dispose()
+    {
+        using var stopped = new ManualResetEvent(false);
+        if (_timer.Dispose(stopped))
+        {
+            stopped.WaitOne();
+        }
+    }
 }
 
 /// <summary>The runs of one work item while this worker trains them; its token is cancelled when their claim is lost.</summary>

@@ -65,14 +65,17 @@ internal sealed partial class RunRepository
             .ToDictionary(r => r.RunId, HolderOf));
 
     /// <summary>Refuses a write for a run this worker no longer holds (a repository without a worker writes freely).</summary>
-    private int EnsureHeld(string runId, SqliteTransaction tx)
+    private void EnsureHeld(string runId, SqliteTransaction tx)
     {
         if (worker is null)
         {
-            return 0;
+            return;
         }
         string? token = connection.QueryFirstOrDefault<string?>("SELECT claim_token FROM runs WHERE run_id = @runId;", new { runId }, tx);
-        return token == worker.Token ? 0 : throw new ClaimLostException(runId);
+        if (token != worker.Token)
+        {
+            throw new ClaimLostException(runId);
+        }
     }
 
     private bool IsLiveClaimOfAnother(ClaimRow row, DateTime now, TimeSpan lease) =>

@@ -128,7 +128,10 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
     public IReadOnlyList<long> EpochNumbers(string runId) => Read(() =>
         connection.Query<long>("SELECT epoch FROM epochs WHERE run_id = @runId ORDER BY epoch;", new { runId }).ToList());
 
-    public void AddEpoch(string runId, EpochMetrics m) => Write(tx => EnsureHeld(runId, tx) + connection.Execute(
+    public void AddEpoch(string runId, EpochMetrics m) => Write(tx =>
+    {
+        EnsureHeld(runId, tx);
+        return connection.Execute(
         """
         INSERT INTO epochs (run_id, epoch, train_loss, last_batch_loss, test_loss, test_accuracy, learning_rate,
                             seconds, images_per_second, test_auc)
@@ -140,10 +143,14 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
             runId, m.Epoch, TrainLoss = Number(m.TrainLoss), LastBatchLoss = Number(m.LastBatchLoss), TestLoss = Number(m.TestLoss),
             m.TestAccuracy, m.LearningRate, m.Seconds, m.ImagesPerSecond, TestAuc = Number(m.TestAuc),
         },
-        tx));
+        tx);
+    });
 
     /// <summary>Ends a run and releases its claim; final metrics are those of its last recorded epoch.</summary>
-    public void FinishRun(string runId, RunStatus status, long? divergedAtEpoch, string? error) => Write(tx => EnsureHeld(runId, tx) + connection.Execute(
+    public void FinishRun(string runId, RunStatus status, long? divergedAtEpoch, string? error) => Write(tx =>
+    {
+        EnsureHeld(runId, tx);
+        return connection.Execute(
         """
         UPDATE runs SET status = @status, finished_at = @Now, diverged_at_epoch = @divergedAtEpoch, error = @error,
             claim_host = NULL, claim_pid = NULL, claim_token = NULL, heartbeat_at = NULL,
@@ -153,7 +160,8 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
             final_test_auc = (SELECT test_auc FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1)
         WHERE run_id = @runId;
         """,
-        new { runId, status = status.Text(), divergedAtEpoch, error, Now = Now() }, tx));
+        new { runId, status = status.Text(), divergedAtEpoch, error, Now = Now() }, tx);
+    });
 
     /// <summary>Runs of the named sweep (its latest invocation's list), or of every sweep when null.</summary>
     public IReadOnlyList<RunRow> Runs(string? sweepName) => connection.Query<RunRow>(
