@@ -50,6 +50,9 @@ internal static class SweepApp
                     .WithDescription("Write runs.csv and epochs.csv (header row, invariant culture) for spreadsheets and pandas.")
                     .WithExample("export", "csv", "--out", "results/csv");
             });
+            config.AddCommand<LrFindCommand>("lr-find")
+                .WithDescription("LR range test: per batch size, the loss as the learning rate rises; suggests a learning rate.")
+                .WithExample("lr-find", "sweeps.yaml");
             config.AddCommand<SlurmCommand>("slurm")
                 .WithDescription("Write sbatch scripts that run a sweep as a Slurm job array, then merge the shards.")
                 .WithExample("slurm", "sweeps.yaml", "--shards", "4", "--time", "02:00:00");

@@ -17,13 +17,17 @@ internal sealed record ReportData(string SweepName, IReadOnlyList<RunRow> Runs, 
     /// <summary>The combination of other settings this part holds; <see cref="Facet.None"/> for the whole sweep.</summary>
     public Facet Facet { get; init; } = Facet.None;
 
+    /// <summary>The learning rate the latest LR range test suggested per batch size (steepest descent), drawn on the figures against lr.</summary>
+    public IReadOnlyDictionary<long, double> SuggestedLr { get; init; } = new Dictionary<long, double>();
+
     public static ReportData Read(RunRepository repository, string sweepName)
     {
         var runs = repository.Runs(sweepName);
         var epochs = repository.Epochs(runs.Select(r => r.RunId))
             .GroupBy(e => e.RunId)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<EpochRow>)g.OrderBy(e => e.Epoch).ToList());
-        return new ReportData(sweepName, runs, epochs);
+        var suggested = repository.LrFinds.Latest(sweepName).Where(t => t.Steepest is not null).ToDictionary(t => t.BatchSize, t => t.Steepest!.Value);
+        return new ReportData(sweepName, runs, epochs) { SuggestedLr = suggested };
     }
 
     /// <summary>Settings other than lr, batch size and seed that take more than one value among the runs, in catalog order.</summary>

@@ -211,6 +211,9 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
         FROM environments ORDER BY environment_id DESC LIMIT 1;
         """));
 
+    /// <summary>The LR range tests stored in the same database.</summary>
+    public LrFindRepository LrFinds => new(connection);
+
     /// <summary>Every run in the database, whatever sweep asked for it.</summary>
     public IReadOnlyList<RunRow> AllRuns() => Runs(null);
 

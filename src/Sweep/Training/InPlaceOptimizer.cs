@@ -49,8 +49,8 @@ internal sealed class InPlaceOptimizer : IDisposable
         _anyWeightDecay = runs.Any(r => r.WeightDecay != 0);
         foreach (Parameter p in parameters)
         {
-            _state.Add((p, zeros_like(p).view(_count, -1), zeros_like(p).view(_count, -1)));
-            _scratch.Add(zeros_like(p).view(_count, -1));
+            _state.Add((p, zeros_like(p).view(_count, -1).DetachFromDisposeScope(), zeros_like(p).view(_count, -1).DetachFromDisposeScope()));
+            _scratch.Add(zeros_like(p).view(_count, -1).DetachFromDisposeScope());
         }
     }
 
@@ -229,6 +229,8 @@ internal sealed class InPlaceOptimizer : IDisposable
         _momentum.Dispose();
     }
 
+    // The optimizer's tensors outlive any dispose scope it is called in (learning rates are set
+    // per batch by the LR range test, inside a batch's scope).
     private static Tensor Column(IEnumerable<double> values, Device device) =>
-        tensor(values.Select(v => (float)v).ToArray(), device: device).view(-1, 1);
+        tensor(values.Select(v => (float)v).ToArray(), device: device).view(-1, 1).DetachFromDisposeScope();
 }

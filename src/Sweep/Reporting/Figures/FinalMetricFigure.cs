@@ -51,6 +51,12 @@ internal sealed class FinalMetricFigure(string fileName, string metricName, Fina
             line.LineWidth = 2;
             line.MarkerSize = 8;
             any = true;
+            if (byLr && data.SuggestedLr.TryGetValue((long)series[i], out double suggested))
+            {
+                // What `lr-find` suggested for this batch size, to read the quick test against the grid.
+                var mark = plot.Add.VerticalLine(Math.Log10(suggested), 1.5f, FigureStyle.SeriesColor(i, series.Count), LinePattern.Dashed);
+                mark.LegendText = FigureStyle.LegendFor(i, series.Count, $"lr-find, batch size {series[i]}");
+            }
         }
         if (!any)
         {

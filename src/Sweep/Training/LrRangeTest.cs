@@ -1,0 +1,45 @@
+using Sweep.Data;
+using Sweep.Kernel;
+using Sweep.Spec;
+using static TorchSharp.torch;
+
+namespace Sweep.Training;
+
+/// <summary>
+/// The LR range test (Smith 2015; fastai's lr_find): from the run's initial weights, one
+/// mini-batch per step while the learning rate rises exponentially from start to end; stops when
+/// the smoothed loss passes four times its minimum. Batches come in the run's own seeded order.
+/// </summary>
+internal static class LrRangeTest
+{
+    public static LrCurve Run(RunConfig config, DatasetPair data, double startLr, double endLr, int steps, int threads, CancellationToken cancel)
+    {
+        Device device = TorchDevice.Resolve(config.Device);
+        TorchDevice.Prepare(config, threads, _ => { });
+        using var model = ModelFactory.Create(config, data.Info, device);
+        using var optimizer = new InPlaceOptimizer(model.parameters(), [config], device);
+        using var images = new ImageTensors(data, device);
+        model.train();
+        var points = new List<LrPoint>();
+        double average = 0;
+        for (int epoch = 1; points.Count < steps; epoch++)
+        {
+            using var generator = new Generator(Trainer.EpochSeed(config.Seed, epoch), device);
+            foreach (var batch in images.Batches(config.BatchSize, config.Augment, generator, cancel))
+            {
+                double lr = LrCurve.LrAt(points.Count + 1, steps, startLr, endLr);
+                optimizer.SetLearningRates([lr]);
+                Tensor loss = nn.functional.cross_entropy(model.forward(batch.X), batch.Y);
+                optimizer.ZeroGrad();
+                loss.backward();
+                optimizer.Step();
+                var (_, stop) = LrCurve.Next(points, ref average, lr, loss.item<float>());
+                if (stop || points.Count >= steps)
+                {
+                    return new LrCurve(points, stop);
+                }
+            }
+        }
+        return new LrCurve(points, false);
+    }
+}
