@@ -23,12 +23,12 @@ internal sealed class LrFindRepository(SqliteConnection connection)
             """,
             new
             {
-                sweepName, batchSize, configJson, Now = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+                sweepName, batchSize, configJson, Now = StoredValues.Now(),
                 startLr, endLr, steps, curve.StoppedEarly, Steepest = curve.SteepestDescent(), MinimumOverTen = curve.MinimumOverTen(),
             }, tx);
         connection.Execute(
             "INSERT INTO lr_find_points (lr_find_id, step, lr, loss, smoothed_loss) VALUES (@id, @Step, @Lr, @Loss, @Smoothed);",
-            curve.Points.Select(p => new { id, p.Step, p.Lr, Loss = Finite(p.Loss), Smoothed = Finite(p.Smoothed) }), tx);
+            curve.Points.Select(p => new { id, p.Step, p.Lr, Loss = StoredValues.Number(p.Loss), Smoothed = StoredValues.Number(p.Smoothed) }), tx);
         tx.Commit();
         return id;
     }
@@ -36,7 +36,7 @@ internal sealed class LrFindRepository(SqliteConnection connection)
     /// <summary>The latest test per batch size of a sweep, in batch-size order (none before schema version 9).</summary>
     public IReadOnlyList<LrFindRecord> Latest(string sweepName)
     {
-        if (connection.ExecuteScalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'lr_finds';") == 0)
+        if (!StoredValues.HasTable(connection, "lr_finds"))
         {
             return [];
         }
@@ -55,6 +55,4 @@ internal sealed class LrFindRepository(SqliteConnection connection)
             return new LrFindRecord(t.BatchSize, t.StartLr, t.EndLr, t.StoppedEarly != 0, t.Steepest, t.MinimumOverTen, new LrCurve(points, t.StoppedEarly != 0));
         }).ToList();
     }
-
-    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 }

@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Sweep.Kernel;
 using Sweep.Planning;
+using static Sweep.Storage.StoredValues;
 
 namespace Sweep.Storage;
 

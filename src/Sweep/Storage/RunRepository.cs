@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Sweep.Kernel;
 using Sweep.Planning;
 using Sweep.Spec;
+using static Sweep.Storage.StoredValues;
 
 namespace Sweep.Storage;
 
@@ -258,8 +259,7 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
     private bool HasColumn(string table, string column) =>
         connection.ExecuteScalar<long>("SELECT count(*) FROM pragma_table_info(@table) WHERE name = @column;", new { table, column }) > 0;
 
-    private bool HasTable(string name) =>
-        connection.ExecuteScalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = @name;", new { name }) > 0;
+    private bool HasTable(string name) => StoredValues.HasTable(connection, name);
 
     // One connection serves parallel runs; SQLite connections are not thread-safe, so every use is serialised.
     private readonly Lock _gate = new();
@@ -284,9 +284,4 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
             return query();
         }
     }
-
-    /// <summary>SQLite has no NaN (it refuses to bind one); store NULL. Infinities are kept.</summary>
-    private static double? Number(double value) => double.IsNaN(value) ? null : value;
-
-    private static string Now() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
 }

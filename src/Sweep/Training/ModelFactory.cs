@@ -30,9 +30,9 @@ internal static class ModelFactory
     }
 
     /// <summary>
-    /// Seeds libtorch's global generator, under the same lock as model building: a TorchScript
-    /// model's dropout draws from it (the built-in models have no dropout), so the trainer seeds it
-    /// at every epoch from the run's seed and a resumed run repeats the uninterrupted one.
+    /// Seeds libtorch's global generator, under the same lock as model building (which seeds it
+    /// too): a TorchScript model's dropout draws from it, so the trainer seeds it at every epoch
+    /// from the run's seed and a resumed run repeats the uninterrupted one.
     /// </summary>
     public static void SeedGlobalGenerator(ulong seed)
     {

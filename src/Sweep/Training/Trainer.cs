@@ -72,10 +72,9 @@ internal sealed class Trainer
             // Shuffling and augmentation draw from a generator seeded by the run's seed and the
             // epoch, so a run resumed from a checkpoint sees exactly the batches it would have.
             using var generator = new Generator(EpochSeed(options.DataSeed ?? config.Seed, epoch), device);
-            if (config.Model == "torchscript")
-            {
-                ModelFactory.SeedGlobalGenerator(EpochSeed(config.Seed, epoch) ^ 0x5DEECE66DUL);
-            }
+            // Whatever draws from libtorch's global generator during the epoch (a TorchScript model's
+            // dropout) draws from a state set by the run's seed and the epoch, so a resumed run repeats.
+            ModelFactory.SeedGlobalGenerator(EpochSeed(config.Seed, epoch) ^ 0x5DEECE66DUL);
             double lr = LearningRateSchedule.At(config, epoch);
             optimizer.SetLearningRates([lr]);
             var (trainLoss, lastLoss, seconds) = TrainEpoch(config, model, optimizer, generator, images, epoch, observer, cancel);

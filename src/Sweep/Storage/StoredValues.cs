@@ -1,0 +1,18 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Sweep.Storage;
+
+/// <summary>How values are written to and probed in the results database, the same for every repository.</summary>
+internal static class StoredValues
+{
+    /// <summary>The time as stored: ISO 8601, UTC, milliseconds.</summary>
+    public static string Now() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>SQLite has no NaN (it refuses to bind one); store NULL. Infinities are kept.</summary>
+    public static double? Number(double value) => double.IsNaN(value) ? null : value;
+
+    /// <summary>Whether the database has the table (older schema versions lack the newer ones).</summary>
+    public static bool HasTable(SqliteConnection connection, string name) =>
+        connection.ExecuteScalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = @name;", new { name }) > 0;
+}
