@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Spectre.Console.Cli;
 using Sweep.Kernel;
 
@@ -22,6 +23,11 @@ internal static class ErrorReporter
                 return ExitCodes.Failure;
             case Exception other when DiskFullException.PathOf(other, null) is { } path:
                 stderr.WriteLine($"error: {new DiskFullException(path, other).Message}.");
+                return ExitCodes.Failure;
+            case SqliteException { SqliteErrorCode: 5 or 6 }:
+                // SQLITE_BUSY/LOCKED after the busy timeout: someone holds the write lock and is not letting go.
+                stderr.WriteLine("error: the results database stayed locked by another process for longer than the busy timeout "
+                    + "(a paused or hung sweep worker, or a SQLite browser with unwritten changes); resume, close or stop that process and run the command again.");
                 return ExitCodes.Failure;
             case OperationCanceledException:
                 stderr.WriteLine("interrupted.");

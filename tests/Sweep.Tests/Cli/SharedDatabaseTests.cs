@@ -47,7 +47,7 @@ public sealed partial class SharedDatabaseTests
         using Process a = SweepCli.Start(dir.Path, "sweep", "s.yaml", "--no-report", "--lease", "3");
         Task<string> outA = a.StandardOutput.ReadToEndAsync();
         ResumeTests.WaitFor(() => ResultsFile.CountOrZero(db, "SELECT count(*) FROM epochs") >= 2, a, "2 epochs");
-        Signal("STOP", a.Id); // alive but silent, like a hung or cut-off machine
+        StopOutsideAWrite(a.Id, db); // alive but silent, like a hung or cut-off machine
         try
         {
             var before = ResultsFile.Query<(long, long)>(db, "SELECT epoch, rowid FROM epochs ORDER BY epoch");
@@ -75,6 +75,24 @@ public sealed partial class SharedDatabaseTests
         Assert.That(ResultsFile.Query<long>(db, "SELECT epoch FROM epochs ORDER BY epoch"), Is.EqualTo(Enumerable.Range(1, 8).Select(e => (long)e)),
             "the woken worker wrote nothing: no epoch twice, none missing");
         Assert.That(ResultsFile.Scalar<string>(db, "SELECT status FROM runs"), Is.EqualTo("completed"));
+    }
+
+    /// <summary>
+    /// Pauses a worker between its write transactions: one paused inside a transaction holds SQLite's write lock
+    /// and blocks every other writer until it wakes (the lock test below shows what the next worker says then).
+    /// </summary>
+    private static void StopOutsideAWrite(int pid, string db)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            Signal("STOP", pid);
+            if (ResultsFile.WriteLockIsFree(db) || attempt == 50)
+            {
+                return;
+            }
+            Signal("CONT", pid);
+            Thread.Sleep(20);
+        }
     }
 
     private static void Signal(string signal, int pid)

@@ -35,6 +35,23 @@ internal static class ResultsFile
         }
     }
 
+    /// <summary>Whether a writer could take the write lock right now (nobody is inside a write transaction).</summary>
+    public static bool WriteLockIsFree(string path)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False;Default Timeout=1");
+        connection.Open();
+        connection.Execute("PRAGMA busy_timeout = 0;");
+        try
+        {
+            connection.Execute("BEGIN IMMEDIATE; ROLLBACK;");
+            return true;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
+        {
+            return false;
+        }
+    }
+
     private static SqliteConnection Open(string path)
     {
         var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False;Default Timeout=10");
