@@ -12,11 +12,17 @@ internal static class DatasetLoader
     public static DatasetPair Load(string name, string? dataDir, int? trainSize, int? testSize) =>
         Load(new DataRequest(name, dataDir ?? "", trainSize, testSize));
 
-    public static DatasetPair Load(DataRequest request) => Load(request, Downloader.CreateDefault);
+    /// <param name="note">Told what takes a while (decoding an image folder) and how long it took.</param>
+    public static DatasetPair Load(DataRequest request, Action<string>? note = null) => Load(request, Downloader.CreateDefault, note);
 
-    public static DatasetPair Load(DataRequest request, Func<Downloader> downloader)
+    public static DatasetPair Load(DataRequest request, Func<Downloader> downloader, Action<string>? note = null)
     {
         DatasetInfo info = KnownDatasets.Describe(request.Dataset);
+        if (request.Dataset == KnownDatasets.ImageFolder)
+        {
+            var folder = ImageFolderSource.Load(request, note ?? (_ => { }));
+            return Cut(request, folder.Info, folder.Train.InClassBalancedOrder(), folder.Test.InClassBalancedOrder());
+        }
         (ImageSet train, ImageSet test) = request.Dataset switch
         {
             "fashion-mnist-mini" => FashionMnistMini.Load(),
@@ -35,6 +41,9 @@ internal static class DatasetLoader
             train = train.InClassBalancedOrder();
             test = test.InClassBalancedOrder();
         }
-        return new DatasetPair(info with { TrainCount = train.Count, TestCount = test.Count }, train.Take(request.TrainSize), test.Take(request.TestSize));
+        return Cut(request, info, train, test);
     }
+
+    private static DatasetPair Cut(DataRequest request, DatasetInfo info, ImageSet train, ImageSet test) =>
+        new(info with { TrainCount = train.Count, TestCount = test.Count }, train.Take(request.TrainSize), test.Take(request.TestSize));
 }

@@ -20,7 +20,8 @@ internal static class PlanValidator
                 throw new SweepInputException($"{path}: nesterov: true needs optimizer: sgd with a momentum above 0 (got optimizer {config.Optimizer}, momentum {config.Momentum}); set both or drop nesterov.");
             }
             int trainSize = RunCostModel.TrainImages(config);
-            if (config.BatchSize > trainSize)
+            // An image folder's size is known once its files are read; the preflight checks it then.
+            if (config.Dataset != KnownDatasets.ImageFolder && config.BatchSize > trainSize)
             {
                 throw new SweepInputException(
                     $"{path}: batch_size {config.BatchSize} is larger than the training set ({trainSize} images of {config.Dataset}); use a batch size of at most {trainSize} or a larger train_size.");

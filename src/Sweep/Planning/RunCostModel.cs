@@ -18,7 +18,7 @@ internal static class RunCostModel
     /// <summary>Relative cost: images trained × a per-model weight, with small batches paying per-step overhead.</summary>
     public static double RelativeCost(RunConfig c)
     {
-        DatasetInfo info = KnownDatasets.Describe(c.Dataset);
+        DatasetInfo info = PlannedShape(c);
         double images = (double)c.Epochs * TrainImages(c);
         double model = c.Model switch { "seed-cnn" => 30, "vgg" => 20, _ => 1 } * info.Channels * info.Height * info.Width / 784.0;
         double overhead = 1 + 16.0 / c.BatchSize;
@@ -31,15 +31,28 @@ internal static class RunCostModel
         var sameModel = speeds.Where(s => s.Dataset == c.Dataset && s.Model == c.Model).ToList();
         MeasuredSpeed? exact = sameModel.FirstOrDefault(s => s.BatchSize == c.BatchSize);
         double? ips = exact?.ImagesPerSecond ?? (sameModel.Count > 0 ? sameModel.Average(s => s.ImagesPerSecond) : null);
+        if (c.Dataset == KnownDatasets.ImageFolder && c.TrainSize == null)
+        {
+            return null; // how many images the folder holds is known only once it is read
+        }
         return ips is > 0 ? TimeSpan.FromSeconds(c.Epochs * TrainImages(c) / ips.Value) : null;
     }
 
     /// <summary>Bytes one slice of a fused pack needs: weights, gradients, two optimizer moments and a scratch tensor, plus activations.</summary>
     public static double FusedSliceBytes(RunConfig c)
     {
-        DatasetInfo info = KnownDatasets.Describe(c.Dataset);
+        DatasetInfo info = PlannedShape(c);
         double parameters = c.Model switch { "seed-cnn" => 9.5e6 * info.Channels * info.Height * info.Width / 3072.0, "vgg" => 9.2e6 * Math.Pow(c.VggWidth / 64.0, 2), _ => 1.1e5 };
         double activations = c.BatchSize * info.Height * info.Width * (c.Model == "small-cnn" ? 64.0 : c.Model == "vgg" ? c.VggWidth * 4.0 : 200.0) * 3;
         return (parameters * 5 + activations) * sizeof(float);
+    }
+
+    /// <summary>The data set's shape as far as planning knows it: an image folder's from its size settings (64 when automatic).</summary>
+    private static DatasetInfo PlannedShape(RunConfig c)
+    {
+        DatasetInfo info = KnownDatasets.Describe(c.Dataset);
+        return c.Dataset == KnownDatasets.ImageFolder
+            ? info with { Channels = c.ImageChannels, Height = c.ImageSize ?? info.Height, Width = c.ImageSize ?? info.Width }
+            : info;
     }
 }

@@ -18,7 +18,7 @@ internal static class LrFinder
     public static IReadOnlyList<LrFindResult> Run(SweepPlan plan, string databasePath, double startLr, double endLr, int steps,
         Action<string> report, CancellationToken cancel)
     {
-        var datasets = Preflight.Check(plan);
+        var datasets = Preflight.Check(plan, report);
         using var connection = ResultsDatabase.OpenForWriting(databasePath);
         var store = new LrFindRepository(connection);
         var results = new List<LrFindResult>();

@@ -1,4 +1,5 @@
 using Sweep.Data;
+using Sweep.Kernel;
 using Sweep.Planning;
 using Sweep.Spec;
 using Sweep.Training;
@@ -12,7 +13,8 @@ namespace Sweep.Running;
 /// </summary>
 internal static class Preflight
 {
-    public static IReadOnlyDictionary<DataRequest, DatasetPair> Check(SweepPlan plan)
+    /// <param name="note">Told what loading the data takes a while for (decoding an image folder).</param>
+    public static IReadOnlyDictionary<DataRequest, DatasetPair> Check(SweepPlan plan, Action<string>? note = null)
     {
         var loaded = new Dictionary<DataRequest, DatasetPair>();
         foreach (RunConfig config in plan.Runs.Select(r => r.Config))
@@ -20,7 +22,14 @@ internal static class Preflight
             var key = DataRequest.For(config);
             if (!loaded.ContainsKey(key))
             {
-                loaded[key] = DatasetLoader.Load(key);
+                loaded[key] = DatasetLoader.Load(key, note);
+            }
+            int images = loaded[key].Train.Count;
+            if (config.BatchSize > images)
+            {
+                // The planner checks the built-in data sets; an image folder's size is known only now.
+                throw new SweepInputException(
+                    $"{plan.SourcePath}: batch_size {config.BatchSize} is larger than the training set ({images} images of {loaded[key].Info.Title}); use a batch size of at most {images} or add images.");
             }
         }
         foreach (string device in plan.Runs.Select(r => r.Config.Device).Distinct())

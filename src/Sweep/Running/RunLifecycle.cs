@@ -68,7 +68,7 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
             {
                 // Only after the claim: the checkpoint may be deleted here, which must not happen under another worker.
                 int resumeEpoch = ResumeReconciler.ResumableEpoch(run, session, progress.Warning);
-                session.Repository.RecordTraining(run.RunId, null, run.Config.Seed);
+                session.Repository.RecordTraining(run.RunId, null, run.Config.Seed, data.Info);
                 var options = new TrainerOptions(threads, session.Checkpoints.ForRun(run.RunId, resumeEpoch, modelPath));
                 return [new Trainer().Train(run.Config, data, observer, held.Token, options)];
             },
@@ -97,7 +97,7 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
             {
                 foreach (RunTicket ticket in tickets)
                 {
-                    session.Repository.RecordTraining(ticket.Run.RunId, checkpoints.Pack, dataSeed);
+                    session.Repository.RecordTraining(ticket.Run.RunId, checkpoints.Pack, dataSeed, data.Info);
                 }
                 return new FusedTrainer().Train(configs, data, observers, held.Token, options);
             },

@@ -25,7 +25,7 @@ internal sealed class SweepRunner(ISweepProgress progress, int parallel = 1, boo
 
     public SweepOutcome Run(SweepPlan plan, OutputLayout layout, CancellationToken cancel)
     {
-        var datasets = Preflight.Check(plan);
+        var datasets = Preflight.Check(plan, _progress.Info);
         using var connection = ResultsDatabase.OpenForWriting(layout.DatabasePath);
         var repository = new RunRepository(connection, WorkerIdentity.ThisProcess());
         var (session, toTrain) = SweepSession.Start(repository, plan, layout, datasets, parallel, _lease);

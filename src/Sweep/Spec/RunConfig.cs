@@ -36,7 +36,9 @@ internal sealed record RunConfig(
     bool SaveModel,
     string ModelFile = "",
     string Init = "file",
-    string ModelSha256 = "")
+    string ModelSha256 = "",
+    int? ImageSize = null,
+    int ImageChannels = 3)
 {
     /// <summary>Not a setting: the SHA-256 of <see cref="ModelFile"/>, filled in by the planner and part of the run's identity.</summary>
     public const string ModelHashKey = "model_sha256";
@@ -74,7 +76,9 @@ internal sealed record RunConfig(
         SaveModel: (bool)v["save_model"]!,
         ModelFile: (string)v["model_file"]!,
         Init: (string)v["init"]!,
-        ModelSha256: v.TryGetValue(ModelHashKey, out object? hash) && hash is string h ? h : "");
+        ModelSha256: v.TryGetValue(ModelHashKey, out object? hash) && hash is string h ? h : "",
+        ImageSize: v["image_size"] is long size ? checked((int)size) : null,
+        ImageChannels: checked((int)(long)v["image_channels"]!));
 
     /// <summary>
     /// Reads back <see cref="ToJson"/> as stored with a run; settings a older Sweep did not store
@@ -116,6 +120,7 @@ internal sealed record RunConfig(
         new("final_relu", FinalRelu), new("nesterov", Nesterov), new("lr_schedule", LrSchedule),
         new("step_size", (long)StepSize), new("gamma", Gamma), new("warmup_epochs", (long)WarmupEpochs),
         new("vgg_depth", VggDepth), new("vgg_width", (long)VggWidth),
+        new("image_size", ImageSize is { } size ? (long)size : null), new("image_channels", (long)ImageChannels),
         new("data_dir", DataDir), new("download", Download), new("mirror", Mirror), new("device", Device), new("threads", (long)Threads),
         new("deterministic", Deterministic), new("divergence_factor", DivergenceFactor),
         new("keep_checkpoints", KeepCheckpoints), new("save_model", SaveModel),

@@ -31,6 +31,8 @@ internal static class SettingCatalog
         new("model_file", SettingKind.Text, "", false, _ => null, "the path of a TorchScript model (.pt), relative to the sweep file (model: torchscript)", AddedLater: true),
         Choice("init", "file", Choices.Inits, addedLater: true),
         new("vgg_width", SettingKind.Integer, 64L, true, AtLeast(4), "a whole number of at least 4, the channels of the first VGG block", AddedLater: true),
+        new("image_size", SettingKind.Integer, null, true, Between(4, 1024), "a whole number from 4 to 1024, the side of the square images are brought to (dataset: imagefolder; default: the first training image's shorter side)", AddedLater: true),
+        new("image_channels", SettingKind.Integer, 3L, true, v => (long)v is 1 or 3 ? null : $"{v} is neither 1 nor 3", "1 (grayscale) or 3 (RGB) (dataset: imagefolder)", AddedLater: true),
         new("data_dir", SettingKind.Text, "", false, _ => null, "a folder path, relative to the sweep file (default: built-in places only)"),
         new("download", SettingKind.Flag, false, false, _ => null, "true or false (fetch missing data from the official site, checked by MD5)"),
         new("mirror", SettingKind.Text, "", false, Url, "an http(s) URL of a folder that holds the data set's official files"),
@@ -94,6 +96,9 @@ internal static class SettingCatalog
         double v = (double)value;
         return double.IsFinite(v) && v >= 0 && v < 1 ? null : $"{Format(v)} is outside [0, 1)";
     }
+
+    private static Func<object, string?> Between(long minimum, long maximum) =>
+        value => (long)value < minimum ? $"{value} is less than {minimum}" : (long)value > maximum ? $"{value} is more than {maximum}" : null;
 
     private static Func<object, string?> AtLeast(long minimum) =>
         value => (long)value >= minimum ? null : $"{value} is less than {minimum}";

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Sweep.Kernel;
@@ -105,12 +106,17 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
             new { sweepId, run.RunId }, tx);
     }
 
-    /// <summary>Records which fused pack trained a run and which data seed it saw (null pack: alone).</summary>
-    public void RecordTraining(string runId, string? fusedPack, long dataSeed) => Write(tx =>
+    /// <summary>
+    /// Records which fused pack trained a run (null: alone), which data seed it saw and the
+    /// per-channel normalisation of its images.
+    /// </summary>
+    public void RecordTraining(string runId, string? fusedPack, long dataSeed, DatasetInfo data) => Write(tx =>
     {
         EnsureHeld(runId, tx);
+        string mean = JsonSerializer.Serialize(data.Mean), std = JsonSerializer.Serialize(data.Std);
         return connection.Execute(
-            "UPDATE runs SET fused_pack = @fusedPack, data_seed = @dataSeed WHERE run_id = @runId;", new { runId, fusedPack, dataSeed }, tx);
+            "UPDATE runs SET fused_pack = @fusedPack, data_seed = @dataSeed, data_mean = @mean, data_std = @std WHERE run_id = @runId;",
+            new { runId, fusedPack, dataSeed, mean, std }, tx);
     });
 
     /// <summary>
