@@ -1,0 +1,39 @@
+using Sweep.Spec;
+
+namespace Sweep.Planning;
+
+/// <summary>
+/// Successive halving over a grid: every run trains to the first rung (<see cref="MinEpochs"/>),
+/// then only the best 1/<see cref="Eta"/> of the configurations of each group go on to the next
+/// rung (<c>MinEpochs × Eta^k</c>), up to the runs' <c>epochs</c>. Groups are the runs that share
+/// the values of the <see cref="Within"/> settings (all runs when empty), so with
+/// <c>within: [batch_size]</c> every batch size keeps its best learning rate.
+/// </summary>
+internal sealed record HalvingSpec(int MinEpochs, int Eta, string Metric, IReadOnlyList<string> Within)
+{
+    public static readonly IReadOnlyList<string> Metrics = ["test_loss", "test_accuracy", "test_auc"];
+
+    /// <summary>Loss falls as a run gets better; accuracy and AUC rise.</summary>
+    public bool LowerIsBetter => Metric == "test_loss";
+
+    /// <summary>The epochs at which decisions are made: MinEpochs × Eta^k below <paramref name="epochs"/>.</summary>
+    public IReadOnlyList<int> Rungs(int epochs)
+    {
+        var rungs = new List<int>();
+        for (long rung = MinEpochs; rung < epochs; rung *= Eta)
+        {
+            rungs.Add((int)rung);
+        }
+        return rungs;
+    }
+
+    /// <summary>How many of <paramref name="configurations"/> go on past a rung: the best 1/eta, at least one.</summary>
+    public int Keep(int configurations) => Math.Max(1, configurations / Eta);
+
+    /// <summary>The group a run is ranked in: its values of the <see cref="Within"/> settings.</summary>
+    public string GroupOf(RunConfig config)
+    {
+        var values = config.ToValues().ToDictionary(p => p.Key, p => p.Value);
+        return string.Join("\n", Within.Select(name => $"{name}={RunIdentity.Format(values[name])}"));
+    }
+}
