@@ -70,14 +70,11 @@ internal sealed record ImageFolderLayout(string Root, IReadOnlyList<string> Clas
 
     private static List<LabelledFile> FilesOf(string root, string split, IReadOnlyList<string> classes)
     {
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.Hidden, IgnoreInaccessible = false };
         var files = new List<LabelledFile>();
         for (int label = 0; label < classes.Count; label++)
         {
             string folder = Path.Combine(root, split, classes[label]);
-            var images = new DirectoryInfo(folder).EnumerateFiles("*", options)
-                .Where(f => Extensions.Contains(f.Extension.ToLowerInvariant()))
-                .OrderBy(f => f.FullName, StringComparer.Ordinal).ToList();
+            var images = ImagesUnder(new DirectoryInfo(folder)).OrderBy(f => f.FullName, StringComparer.Ordinal).ToList();
             if (images.Count == 0)
             {
                 throw new SweepInputException($"'{folder}' holds no images ({string.Join(", ", Extensions)}); every class needs at least one image in each split.");
@@ -93,5 +90,30 @@ internal sealed record ImageFolderLayout(string Root, IReadOnlyList<string> Clas
             }
         }
         return files;
+    }
+
+    /// <summary>
+    /// Image files at any depth below a class folder. Linked files count; linked sub-folders are
+    /// not entered, since a link can lead back up and loop (the class folder itself may be a link).
+    /// </summary>
+    private static IEnumerable<FileInfo> ImagesUnder(DirectoryInfo folder)
+    {
+        foreach (FileInfo file in folder.EnumerateFiles())
+        {
+            if (!file.Name.StartsWith('.') && Extensions.Contains(file.Extension.ToLowerInvariant()))
+            {
+                yield return file;
+            }
+        }
+        foreach (DirectoryInfo sub in folder.EnumerateDirectories())
+        {
+            if (!sub.Name.StartsWith('.') && sub.LinkTarget == null)
+            {
+                foreach (FileInfo file in ImagesUnder(sub))
+                {
+                    yield return file;
+                }
+            }
+        }
     }
 }

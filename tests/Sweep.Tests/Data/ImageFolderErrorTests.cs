@@ -103,6 +103,16 @@ public sealed class ImageFolderErrorTests
     }
 
     [Test]
+    public void A_linked_sub_folder_is_not_entered_so_a_loop_cannot_hang_the_scan_but_a_linked_image_counts()
+    {
+        string disc = Path.Combine(_root, "train", "disc");
+        Directory.CreateSymbolicLink(Path.Combine(disc, "loop"), Path.Combine(_root, "train"));
+        File.CreateSymbolicLink(Path.Combine(disc, "linked.png"), Directory.GetFiles(Path.Combine(_root, "train", "bar"), "*.png").Order().First());
+        ImageFolderLayout layout = ImageFolderLayout.Scan(_root);
+        Assert.That(layout.Train.Count(f => f.Label == layout.Classes.ToList().IndexOf("disc")), Is.EqualTo(3), "its 2 images and the linked one");
+    }
+
+    [Test]
     public void Nothing_is_cached_when_an_image_is_bad()
     {
         File.WriteAllText(Path.Combine(_root, "test", "disc", "x.bmp"), "BM broken");
