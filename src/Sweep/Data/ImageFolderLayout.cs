@@ -27,6 +27,19 @@ internal sealed record ImageFolderLayout(string Root, IReadOnlyList<string> Clas
 
     public static ImageFolderLayout Scan(string root)
     {
+        try
+        {
+            return ScanFolders(root);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            // A folder that cannot be listed (no permission, a vanished mount) is the user's to fix, not a crash.
+            throw new SweepInputException($"the image folder '{root}' could not be listed ({ex.Message.TrimEnd('.')}); check that its folders are readable.");
+        }
+    }
+
+    private static ImageFolderLayout ScanFolders(string root)
+    {
         if (string.IsNullOrEmpty(root))
         {
             throw new SweepInputException($"dataset: imagefolder needs data_dir, the folder that holds train/ and test/; {Layout}.");
