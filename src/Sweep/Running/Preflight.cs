@@ -24,23 +24,36 @@ internal static class Preflight
             {
                 loaded[key] = DatasetLoader.Load(key, note);
             }
-            int images = loaded[key].Train.Count;
-            if (config.BatchSize > images)
-            {
-                // The planner checks the built-in data sets; an image folder's size is known only now.
-                throw new SweepInputException(
-                    $"{plan.SourcePath}: batch_size {config.BatchSize} is larger than the training set ({images} images of {loaded[key].Info.Title}); use a batch size of at most {images} or add images.");
-            }
+            CheckFits(config, loaded[key], plan.SourcePath);
         }
         foreach (string device in plan.Runs.Select(r => r.Config.Device).Distinct())
         {
             TorchDevice.Resolve(device);
         }
         foreach (RunConfig config in plan.Runs.Select(r => r.Config).Where(c => c.Model == "torchscript")
-                     .DistinctBy(c => (c.ModelFile, c.Dataset, c.TrainSize, c.Device)))
+                     .DistinctBy(c => (c.ModelFile, DataRequest.For(c), c.Device)))
         {
             TorchScriptCheck.Check(config, loaded[DataRequest.For(config)].Info, TorchDevice.Resolve(config.Device));
         }
         return loaded;
+    }
+
+    /// <summary>What only the loaded data shows: a batch larger than the training images, images too small for the model.</summary>
+    private static void CheckFits(RunConfig config, DatasetPair data, string path)
+    {
+        int images = data.Train.Count;
+        if (config.BatchSize > images)
+        {
+            // The planner checks the built-in data sets; an image folder's size is known only now.
+            string advice = config.TrainSize == images ? "a larger train_size" : "more images";
+            throw new SweepInputException(
+                $"{path}: batch_size {config.BatchSize} is larger than the training set ({images} images of {data.Info.Title}); use a batch size of at most {images} or {advice}.");
+        }
+        int side = Math.Min(data.Info.Height, data.Info.Width);
+        if (ModelFactory.SmallestSide(config.Model) is { } smallest && side < smallest)
+        {
+            throw new SweepInputException(
+                $"{path}: model {config.Model} needs images of at least {smallest}×{smallest}, but {data.Info.Title} gives {data.Info.Height}×{data.Info.Width}; set image_size to {smallest} or more, or choose another model.");
+        }
     }
 }

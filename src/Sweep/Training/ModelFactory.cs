@@ -30,6 +30,19 @@ internal static class ModelFactory
     }
 
     /// <summary>
+    /// The smallest image side a built-in model takes: each 2×2 pooling halves it and the classifier
+    /// needs at least one pixel left (VGG pools only while the image is larger than 1). Null: the
+    /// model is checked by running it (TorchScript).
+    /// </summary>
+    public static int? SmallestSide(string model) => model switch
+    {
+        "small-cnn" => 4,
+        "seed-cnn" => 8,
+        "vgg" => 1,
+        _ => null,
+    };
+
+    /// <summary>
     /// Seeds libtorch's global generator, under the same lock as model building (which seeds it
     /// too): a TorchScript model's dropout draws from it, so the trainer seeds it at every epoch
     /// from the run's seed and a resumed run repeats the uninterrupted one.

@@ -43,7 +43,7 @@ public sealed class ImageFolderCliTests
     }
 
     [Test]
-    public void A_batch_larger_than_the_folder_is_an_input_error()
+    public void A_batch_larger_than_the_folder_or_images_too_small_for_the_model_are_input_errors()
     {
         using var dir = new TempDir();
         ImageFolders.Shapes(dir.File("shapes"), 2, 1);
@@ -52,6 +52,12 @@ public sealed class ImageFolderCliTests
         CliResult result = SweepCli.Run(dir.Path, "sweep", "s.yaml");
 
         Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
-        Assert.That(result.Stderr, Does.Contain("batch_size 64 is larger than the training set (6 images of image folder shapes)"));
+        Assert.That(result.Stderr, Does.Contain("batch_size 64 is larger than the training set (6 images of image folder shapes); use a batch size of at most 6 or more images."));
+
+        dir.Write("s.yaml", "name: shapes\ndataset: imagefolder\ndata_dir: shapes\nimage_size: 6\nbatch_size: 2\nmodel: seed-cnn\ngrid:\n  lr: [0.001]\n");
+        result = SweepCli.Run(dir.Path, "sweep", "s.yaml");
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("model seed-cnn needs images of at least 8×8, but image folder shapes gives 6×6; set image_size to 8 or more"));
+        Assert.That(File.Exists(dir.File("results/results.db")), Is.False, "nothing was written");
     }
 }
