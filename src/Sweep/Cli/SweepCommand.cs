@@ -74,6 +74,7 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
         if (settings.Fuse)
         {
             plan = plan with { Fuse = true };
+            PlanValidator.CheckHalving(plan.Runs, plan.Halving, fuse: true, settings.File);
         }
         string database = settings.Database ?? OutputLayout.DefaultDatabase;
         if (settings.Shard is { } shardText)
@@ -98,7 +99,7 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
 
         console.WriteLine(
             $"sweep '{plan.Name}': {outcome.Planned} runs, {outcome.Skipped} already done, {outcome.Completed} completed, " +
-            $"{outcome.Diverged} diverged, {outcome.Failed.Count} failed{(outcome.ByOtherWorkers > 0 ? $", {outcome.ByOtherWorkers} finished by other workers" : "")}" +
+            $"{outcome.Diverged} diverged, {outcome.Failed.Count} failed{(outcome.Pruned > 0 ? $", {outcome.Pruned} stopped by halving" : "")}{(outcome.ByOtherWorkers > 0 ? $", {outcome.ByOtherWorkers} finished by other workers" : "")}" +
             $"{(outcome.Interrupted ? ", interrupted" : "")}; results in {database}");
         foreach (var (run, error) in outcome.Failed)
         {

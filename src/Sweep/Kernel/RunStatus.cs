@@ -10,6 +10,9 @@ internal enum RunStatus
     Diverged,
     Failed,
     Interrupted,
+
+    /// <summary>Stopped at a rung by successive halving; resumable (its checkpoint is kept) when asked for without halving.</summary>
+    Pruned,
 }
 
 /// <summary>The text of each status in the database and in tables people read.</summary>
@@ -23,6 +26,7 @@ internal static class RunStatusText
         [RunStatus.Diverged] = "diverged",
         [RunStatus.Failed] = "failed",
         [RunStatus.Interrupted] = "interrupted",
+        [RunStatus.Pruned] = "pruned",
     };
 
     private static readonly Dictionary<string, RunStatus> ByText = Texts.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);

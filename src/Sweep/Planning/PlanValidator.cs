@@ -28,4 +28,26 @@ internal static class PlanValidator
             }
         }
     }
+
+    /// <summary>Successive halving needs one epoch budget across the plan and a first rung below it.</summary>
+    public static void CheckHalving(IReadOnlyList<PlannedRun> runs, HalvingSpec? halving, bool fuse, string path)
+    {
+        if (halving is null)
+        {
+            return;
+        }
+        if (fuse)
+        {
+            throw new SweepInputException($"{path}: 'halving' trains runs one at a time and cannot be combined with 'fuse'; remove one of them.");
+        }
+        var epochs = runs.Select(r => r.Config.Epochs).Distinct().ToList();
+        if (epochs.Count > 1)
+        {
+            throw new SweepInputException($"{path}: 'halving' needs every run to plan the same epochs (this plan has {string.Join(", ", epochs)}); set epochs once, outside 'grid'.");
+        }
+        if (halving.MinEpochs >= epochs[0])
+        {
+            throw new SweepInputException($"{path}: halving's min_epochs {halving.MinEpochs} is not below epochs {epochs[0]}, so there is no rung to decide at; lower min_epochs or raise epochs.");
+        }
+    }
 }

@@ -1,10 +1,12 @@
+using Sweep.Spec;
+
 namespace Sweep.Planning;
 
 /// <summary>A run's standing at a rung: its metric at the rung's epoch, or null when it diverged or failed before it.</summary>
 internal sealed record RungEntry(string RunId, string ConfigurationKey, string Group, double? Value);
 
 /// <summary>One row of the rung decision table: the run, its configuration's mean over seeds, its rank in its group, its fate.</summary>
-internal sealed record RungDecision(string RunId, int RungEpoch, double? Value, double? ConfigurationMean, int Rank, bool Kept);
+internal sealed record RungDecision(string RunId, int RungEpoch, double? Value, double? ConfigurationMean, int Rank, bool Kept, string Group = "");
 
 /// <summary>
 /// Decides a rung once every run of it has an entry. Deterministic by construction: configurations
@@ -30,7 +32,7 @@ internal static class RungDecider
             {
                 foreach (RungEntry run in ranked[rank].Runs)
                 {
-                    decisions.Add(new RungDecision(run.RunId, rungEpoch, run.Value, ranked[rank].Mean, rank + 1, rank < keep));
+                    decisions.Add(new RungDecision(run.RunId, rungEpoch, run.Value, ranked[rank].Mean, rank + 1, rank < keep, group.Key));
                 }
             }
         }
@@ -55,6 +57,13 @@ internal static class RungDecider
             }
         }
         return total;
+    }
+
+    /// <summary>The group a run is ranked in: its values of the halving's <c>within</c> settings.</summary>
+    public static string GroupOf(HalvingSpec spec, RunConfig config)
+    {
+        var values = config.ToValues().ToDictionary(p => p.Key, p => p.Value);
+        return string.Join("\n", spec.Within.Select(name => $"{name}={RunIdentity.Format(values[name])}"));
     }
 
     private static double? MeanOrNull(IEnumerable<RungEntry> runs)

@@ -1,3 +1,4 @@
+using Sweep.Kernel;
 
 namespace Sweep.Planning;
 
@@ -24,8 +25,10 @@ internal static class ShardPlanner
         return buckets.Select(b => (IReadOnlyList<PlannedRun>)b.OrderBy(r => order[r.RunId]).ToList()).ToList();
     }
 
-    public static SweepPlan ShardOf(SweepPlan plan, ShardSpec shard) =>
-        plan with { Runs = Partition(plan.Runs, shard.Count)[shard.Index], WholePlanRunIds = plan.PlannedRunIds };
+    public static SweepPlan ShardOf(SweepPlan plan, ShardSpec shard) => plan.Halving is null
+        ? plan with { Runs = Partition(plan.Runs, shard.Count)[shard.Index], WholePlanRunIds = plan.PlannedRunIds }
+        // A rung ranks runs against each other; a shard that saw only some of them would decide differently.
+        : throw new SweepInputException($"{plan.SourcePath}: 'halving' decides each rung over all runs of a group, which a shard does not see; run it without --shard (several workers may share one database instead: start the same command on each).");
 
     public static double Cost(PlannedRun run) => RunCostModel.RelativeCost(run.Config);
 }

@@ -16,7 +16,8 @@ internal sealed record SweepPlan(
     bool Fuse = false,
     int FuseMax = 0,
     IReadOnlyList<string>? WholePlanRunIds = null,
-    ReferenceTable? Reference = null)
+    ReferenceTable? Reference = null,
+    HalvingSpec? Halving = null)
 {
     /// <summary>The run ids of the whole sweep, in plan order: this plan's own, or the whole file's when this is one shard of it.</summary>
     public IReadOnlyList<string> PlannedRunIds => WholePlanRunIds ?? Runs.Select(r => r.RunId).ToList();

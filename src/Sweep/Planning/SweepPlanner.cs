@@ -31,11 +31,12 @@ internal static class SweepPlanner
             .Select(config => new PlannedRun(RunIdentity.Of(config), config))
             .ToList();
         PlanValidator.Check(runs, spec.DisplayPath);
+        PlanValidator.CheckHalving(runs, spec.Halving, spec.Fuse, spec.DisplayPath);
         if (spec.Repeats > 1 && !axes.Any(a => a.Settings.Contains("seed")))
         {
             axes.Add(new GridAxis("seed", runs.Select(r => (object)r.Config.Seed).Distinct().ToList()));
         }
-        return new SweepPlan(spec.Name, spec.SourcePath, spec.SourceText, axes, runs, spec.Parallel, spec.Fuse, spec.FuseMax, Reference: spec.Reference);
+        return new SweepPlan(spec.Name, spec.SourcePath, spec.SourceText, axes, runs, spec.Parallel, spec.Fuse, spec.FuseMax, Reference: spec.Reference, Halving: spec.Halving);
     }
 
     private static void CheckSize(SweepSpec spec)

@@ -25,7 +25,8 @@ internal sealed record WorkAttempt(IReadOnlyList<RunEnd>? Ends, IReadOnlyList<(P
 /// </summary>
 internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress, ClaimKeeper claims)
 {
-    public WorkAttempt Train(WorkItem item, IReadOnlyDictionary<string, RunTicket> tickets, CancellationToken cancel)
+    /// <param name="stopAfterEpoch">A successive-halving rung: runs pause there (resumable) instead of training to the end.</param>
+    public WorkAttempt Train(WorkItem item, IReadOnlyDictionary<string, RunTicket> tickets, CancellationToken cancel, int? stopAfterEpoch = null)
     {
         RunConfig first = item.Runs[0].Config;
         ClaimResult claim = session.Repository.ClaimRuns(session.SweepId, session.EnvironmentId, item.Runs,
@@ -47,7 +48,7 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
             return new WorkAttempt(ends, []);
         }
         using HeldRuns held = claims.Track(group.Select(t => t.Run.RunId), cancel);
-        var trained = group.Count == 1 ? TrainAlone(group[0], held) : TrainPack(group, held);
+        var trained = group.Count == 1 ? TrainAlone(group[0], held, stopAfterEpoch) : TrainPack(group, held);
         if (trained is null)
         {
             return new WorkAttempt(null, []);
@@ -56,7 +57,7 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
         return new WorkAttempt(ends, []);
     }
 
-    private IReadOnlyList<RunEnd>? TrainAlone(RunTicket ticket, HeldRuns held)
+    private IReadOnlyList<RunEnd>? TrainAlone(RunTicket ticket, HeldRuns held, int? stopAfterEpoch)
     {
         PlannedRun run = ticket.Run;
         DatasetPair data = session.DataOf(run.Config);
@@ -69,7 +70,7 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
                 // Only after the claim: the checkpoint may be deleted here, which must not happen under another worker.
                 int resumeEpoch = ResumeReconciler.ResumableEpoch(run, session, progress.Warning);
                 session.Repository.RecordTraining(run.RunId, null, run.Config.Seed, data.Info);
-                var options = new TrainerOptions(threads, session.Checkpoints.ForRun(run.RunId, resumeEpoch, modelPath));
+                var options = new TrainerOptions(threads, session.Checkpoints.ForRun(run.RunId, resumeEpoch, modelPath), StopAfterEpoch: stopAfterEpoch);
                 return [new Trainer().Train(run.Config, data, observer, held.Token, options)];
             },
             keepCheckpoints: run.Config.KeepCheckpoints, deleteCheckpoints: () => session.Checkpoints.Delete(run.RunId));
@@ -111,13 +112,19 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
         try
         {
             var results = train();
-            var ends = tickets.Select((t, i) => End(t, results[i].Outcome == RunOutcome.Diverged ? RunStatus.Diverged : RunStatus.Completed,
-                results[i].DivergedAtEpoch, results[i].Message)).ToList();
+            var ends = tickets.Select((t, i) => results[i].Outcome switch
+            {
+                RunOutcome.Diverged => End(t, RunStatus.Diverged, results[i].DivergedAtEpoch, results[i].Message),
+                // Paused at a halving rung: resumable from its checkpoint once the rung is decided.
+                RunOutcome.Paused => End(t, RunStatus.Interrupted, null, "paused for the successive-halving decision",
+                    $"paused after epoch {results[i].Epochs.LastOrDefault()?.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(already reached)"} for the halving decision"),
+                _ => End(t, RunStatus.Completed, null, results[i].Message),
+            }).ToList();
             if (AllOrNull(ends) is not { } recorded)
             {
                 return null;
             }
-            if (!keepCheckpoints)
+            if (!keepCheckpoints && results.All(r => r.Outcome != RunOutcome.Paused))
             {
                 deleteCheckpoints();
             }

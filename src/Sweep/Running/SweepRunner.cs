@@ -6,7 +6,7 @@ namespace Sweep.Running;
 
 /// <summary>How a sweep ended; <paramref name="ByOtherWorkers"/> counts runs other processes sharing the database finished.</summary>
 internal sealed record SweepOutcome(int Planned, int Skipped, int Completed, int Diverged, IReadOnlyList<(PlannedRun Run, string Error)> Failed,
-    bool Interrupted, int ByOtherWorkers = 0);
+    bool Interrupted, int ByOtherWorkers = 0, int Pruned = 0);
 
 /// <summary>
 /// Trains the runs of a plan that the database does not already hold as finished: checks the
@@ -33,9 +33,39 @@ internal sealed class SweepRunner(ISweepProgress progress, int parallel = 1, boo
 
         var tickets = toTrain.Select((run, i) => new RunTicket(i + 1, toTrain.Count, run, RunLabel.Of(run, plan.VaryingSettings)))
             .ToDictionary(t => t.Run.RunId);
-        IReadOnlyList<WorkItem> items = fuse ? FusionPlanner.Plan(toTrain, fuseMax) : toTrain.Select(r => new WorkItem([r])).ToList();
         using var claims = new ClaimKeeper(repository, _lease, _progress.Warning);
         var lifecycle = new RunLifecycle(session, _progress, claims);
+        List<RunEnd> results;
+        if (plan.Halving is { } halving)
+        {
+            var schedule = new HalvingSchedule(plan, halving, new HalvingRepository(connection), _progress);
+            results = schedule.Run(toTrain, (runs, rung) => RunItems(runs.Select(r => new WorkItem([r])).ToList(), lifecycle, tickets, rung, cancel), cancel);
+        }
+        else
+        {
+            IReadOnlyList<WorkItem> items = fuse ? FusionPlanner.Plan(toTrain, fuseMax) : toTrain.Select(r => new WorkItem([r])).ToList();
+            results = RunItems(items, lifecycle, tickets, null, cancel);
+        }
+        var own = results.Where(r => !r.ByAnotherWorker).ToList();
+
+        bool interrupted = own.Any(r => r.Status is RunStatus.Interrupted or RunStatus.New);
+        if (!interrupted)
+        {
+            repository.FinishSweep(session.SweepId);
+        }
+        return new SweepOutcome(plan.Runs.Count, plan.Runs.Count - toTrain.Count,
+            own.Count(r => r.Status == RunStatus.Completed), own.Count(r => r.Status == RunStatus.Diverged),
+            own.Where(r => r.Status == RunStatus.Failed).Select(r => (r.Run, r.Error!)).ToList(), interrupted,
+            results.Count(r => r.ByAnotherWorker), own.Count(r => r.Status == RunStatus.Pruned));
+    }
+
+    /// <summary>
+    /// Trains work items <c>parallel</c> at a time through the run lifecycle (to <paramref name="stopAfterEpoch"/> when given)
+    /// and returns every run's ending; items never finished here (the sweep was stopped) count as not started.
+    /// </summary>
+    private List<RunEnd> RunItems(IReadOnlyList<WorkItem> items, RunLifecycle lifecycle, IReadOnlyDictionary<string, RunTicket> tickets,
+        int? stopAfterEpoch, CancellationToken cancel)
+    {
         var ends = new IReadOnlyList<RunEnd>?[items.Count];
         var queue = new WorkQueue(items.Count, ClaimKeeper.PollInterval(_lease));
         var announced = new HashSet<string>();
@@ -49,7 +79,7 @@ internal sealed class SweepRunner(ISweepProgress progress, int parallel = 1, boo
             {
                 while (queue.TryTake(stopAll.Token, out int i))
                 {
-                    WorkAttempt attempt = lifecycle.Train(items[i], tickets, stopAll.Token);
+                    WorkAttempt attempt = lifecycle.Train(items[i], tickets, stopAll.Token, stopAfterEpoch);
                     if (attempt.Ends is null)
                     {
                         Announce(attempt.Held);
@@ -98,18 +128,6 @@ internal sealed class SweepRunner(ISweepProgress progress, int parallel = 1, boo
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(all.InnerExceptions[0]).Throw();
             }
         }
-        // Items never finished here (the sweep was stopped) count as not started.
-        var results = ends.SelectMany((e, i) => e ?? items[i].Runs.Select(r => new RunEnd(r, RunStatus.New, null)).ToList()).ToList();
-        var own = results.Where(r => !r.ByAnotherWorker).ToList();
-
-        bool interrupted = own.Any(r => r.Status is RunStatus.Interrupted or RunStatus.New);
-        if (!interrupted)
-        {
-            repository.FinishSweep(session.SweepId);
-        }
-        return new SweepOutcome(plan.Runs.Count, plan.Runs.Count - toTrain.Count,
-            own.Count(r => r.Status == RunStatus.Completed), own.Count(r => r.Status == RunStatus.Diverged),
-            own.Where(r => r.Status == RunStatus.Failed).Select(r => (r.Run, r.Error!)).ToList(), interrupted,
-            results.Count(r => r.ByAnotherWorker));
+        return ends.SelectMany((e, i) => e ?? items[i].Runs.Select(r => new RunEnd(r, RunStatus.New, null)).ToList()).ToList();
     }
 }

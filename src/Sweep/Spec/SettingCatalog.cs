@@ -48,7 +48,7 @@ internal static class SettingCatalog
         All.ToFrozenDictionary(s => s.Name, StringComparer.Ordinal);
 
     /// <summary>Keys of a sweep file that are not run settings.</summary>
-    public static readonly IReadOnlyList<string> StructuralKeys = ["name", "grid", "zip", "repeats", "extends", "parallel", "fuse", "fuse_max", "reference"];
+    public static readonly IReadOnlyList<string> StructuralKeys = ["name", "grid", "zip", "repeats", "extends", "parallel", "fuse", "fuse_max", "reference", "halving"];
 
     /// <summary>Names people often write instead of ours.</summary>
     public static readonly FrozenDictionary<string, string> Aliases = new Dictionary<string, string>

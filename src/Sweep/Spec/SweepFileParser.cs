@@ -36,6 +36,7 @@ internal static class SweepFileParser
         bool fuse = false;
         int fuseMax = 0;
         ReferenceTable? reference = null;
+        HalvingSpec? halving = null;
 
         foreach (SweepEntry entry in entries)
         {
@@ -54,6 +55,9 @@ internal static class SweepFileParser
                     break;
                 case EntryKind.Meta when entry.Key == "reference":
                     reference = ReadReference(entry);
+                    break;
+                case EntryKind.Meta when entry.Key == "halving":
+                    halving = HalvingReader.Read(entry.Value, entry.File);
                     break;
                 case EntryKind.Meta when entry.Key == "fuse_max":
                     fuseMax = ReadCount(entry, 256);
@@ -102,7 +106,7 @@ internal static class SweepFileParser
         }
 
         string source = files.Count == 1 ? text : text + string.Concat(files.Skip(1).Select(f => $"\n# --- extends {f}\n{File.ReadAllText(f)}"));
-        return new SweepSpec(name, Path.GetFullPath(path), source, baseValues, axes, repeats, parallel, fuse, fuseMax, path, reference);
+        return new SweepSpec(name, Path.GetFullPath(path), source, baseValues, axes, repeats, parallel, fuse, fuseMax, path, reference, halving);
     }
 
     /// <summary>The reference table the entry names, relative to the file that names it, read and checked now (before any training).</summary>

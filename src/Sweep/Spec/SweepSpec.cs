@@ -15,7 +15,8 @@ internal sealed record SweepSpec(
     bool Fuse = false,
     int FuseMax = 0,
     string? GivenPath = null,
-    ReferenceTable? Reference = null)
+    ReferenceTable? Reference = null,
+    HalvingSpec? Halving = null)
 {
     /// <summary>The file as the user named it, for messages about the plan as a whole.</summary>
     public string DisplayPath => GivenPath ?? SourcePath;

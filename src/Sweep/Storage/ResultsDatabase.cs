@@ -93,17 +93,36 @@ internal static class ResultsDatabase
     {
         int current = SchemaVersion(connection);
         CheckNotNewer(current, path);
-        foreach (var (version, sql) in Migrations.Where(m => m.Version > current))
+        if (current >= LatestVersion)
         {
-            using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
-            // Another worker opening the same new database may have migrated while this one waited for the lock.
-            if (connection.ExecuteScalar<int>("PRAGMA user_version;", transaction: transaction) >= version)
+            return;
+        }
+        // A migration that rebuilds a table (SQLite cannot change a CHECK in place) drops it while
+        // other tables still refer to it; SQLite's own procedure turns the foreign-key checks off
+        // outside the transaction and checks the keys before committing.
+        connection.Execute("PRAGMA foreign_keys = OFF;");
+        try
+        {
+            foreach (var (version, sql) in Migrations.Where(m => m.Version > current))
             {
-                continue;
+                using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+                // Another worker opening the same new database may have migrated while this one waited for the lock.
+                if (connection.ExecuteScalar<int>("PRAGMA user_version;", transaction: transaction) >= version)
+                {
+                    continue;
+                }
+                connection.Execute(sql, transaction: transaction);
+                if (connection.Query("PRAGMA foreign_key_check;", transaction: transaction).Any())
+                {
+                    throw new InvalidOperationException($"migration {version} of '{path}' left rows whose foreign keys point nowhere; the database was not changed.");
+                }
+                connection.Execute($"PRAGMA user_version = {version};", transaction: transaction);
+                transaction.Commit();
             }
-            connection.Execute(sql, transaction: transaction);
-            connection.Execute($"PRAGMA user_version = {version};", transaction: transaction);
-            transaction.Commit();
+        }
+        finally
+        {
+            connection.Execute("PRAGMA foreign_keys = ON;");
         }
     }
 

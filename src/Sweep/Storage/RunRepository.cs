@@ -91,7 +91,7 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
                 config_key = excluded.config_key, status = excluded.status, started_at = excluded.started_at, finished_at = NULL, final_train_loss = NULL,
                 final_test_loss = NULL, final_test_accuracy = NULL, final_test_auc = NULL, diverged_at_epoch = NULL, error = NULL,
                 claim_host = excluded.claim_host, claim_pid = excluded.claim_pid, claim_token = excluded.claim_token,
-                heartbeat_at = excluded.heartbeat_at, model_file = excluded.model_file, model_sha256 = excluded.model_sha256;
+                heartbeat_at = excluded.heartbeat_at, model_file = excluded.model_file, model_sha256 = excluded.model_sha256, pruned_at_epoch = NULL;
             """,
             new
             {

@@ -67,7 +67,8 @@ internal sealed class Trainer
         using var images = new ImageTensors(data, device);
         var state = new ModelState(model, optimizer);
         var epochs = new List<EpochMetrics>();
-        for (int epoch = start + 1; epoch <= config.Epochs; epoch++)
+        int last = Math.Min(config.Epochs, options.StopAfterEpoch ?? config.Epochs);
+        for (int epoch = start + 1; epoch <= last; epoch++)
         {
             // Shuffling and augmentation draw from a generator seeded by the run's seed and the
             // epoch, so a run resumed from a checkpoint sees exactly the batches it would have.
@@ -89,6 +90,10 @@ internal sealed class Trainer
             }
             // After the epoch's row is committed: a crash between the two repeats this epoch on resume.
             options.Checkpoints?.EpochEnded(epoch, state);
+        }
+        if (last < config.Epochs)
+        {
+            return new RunResult(RunOutcome.Paused, epochs, null, null);
         }
         options.Checkpoints?.TrainingEnded(state);
         return new RunResult(RunOutcome.Completed, epochs, null, null);

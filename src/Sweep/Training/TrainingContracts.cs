@@ -8,6 +8,9 @@ internal enum RunOutcome
 {
     Completed,
     Diverged,
+
+    /// <summary>Stopped after <see cref="TrainerOptions.StopAfterEpoch"/> with its checkpoint saved, to continue later.</summary>
+    Paused,
 }
 
 /// <summary>The result of training one run to its end.</summary>
@@ -29,7 +32,8 @@ internal interface ITrainingObserver
 
 /// <summary>How to run the trainer: threads for torch, and where its state goes between epochs (nowhere in unit tests).</summary>
 /// <param name="DataSeed">Seeds batch order and augmentation; default the run's seed (a fused pack shares its first run's).</param>
-internal sealed record TrainerOptions(int Threads, ITrainingCheckpoints? Checkpoints = null, long? DataSeed = null)
+/// <param name="StopAfterEpoch">Pause after this epoch (a successive-halving rung) instead of training to the end.</param>
+internal sealed record TrainerOptions(int Threads, ITrainingCheckpoints? Checkpoints = null, long? DataSeed = null, int? StopAfterEpoch = null)
 {
     public static TrainerOptions For(RunConfig config) => new(TorchDevice.ThreadsFor(config));
 }

@@ -1,4 +1,5 @@
 using Sweep.Planning;
+using Sweep.Spec;
 
 namespace Sweep.Tests.Planning;
 

@@ -1,6 +1,4 @@
-using Sweep.Spec;
-
-namespace Sweep.Planning;
+namespace Sweep.Spec;
 
 /// <summary>
 /// Successive halving over a grid: every run trains to the first rung (<see cref="MinEpochs"/>),
@@ -29,11 +27,4 @@ internal sealed record HalvingSpec(int MinEpochs, int Eta, string Metric, IReadO
 
     /// <summary>How many of <paramref name="configurations"/> go on past a rung: the best 1/eta, at least one.</summary>
     public int Keep(int configurations) => Math.Max(1, configurations / Eta);
-
-    /// <summary>The group a run is ranked in: its values of the <see cref="Within"/> settings.</summary>
-    public string GroupOf(RunConfig config)
-    {
-        var values = config.ToValues().ToDictionary(p => p.Key, p => p.Value);
-        return string.Join("\n", Within.Select(name => $"{name}={RunIdentity.Format(values[name])}"));
-    }
 }

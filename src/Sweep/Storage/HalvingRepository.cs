@@ -1,0 +1,65 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Sweep.Kernel;
+using Sweep.Planning;
+using static Sweep.Storage.StoredValues;
+
+namespace Sweep.Storage;
+
+/// <summary>
+/// Successive-halving decisions (halving_decisions) and what they are made from. A rung's
+/// decisions are written once, with the runs they stop, in one transaction; a resumed sweep or a
+/// second worker reads them back instead of deciding again.
+/// </summary>
+internal sealed class HalvingRepository(SqliteConnection connection)
+{
+    /// <summary>The stored decisions of one rung, or null when it has not been decided.</summary>
+    public IReadOnlyList<RungDecision>? Decisions(string halvingKey, int rungEpoch)
+    {
+        var rows = connection.Query<(string RunId, long Rung, double? Value, double? Mean, long Rank, long Kept, string Group)>(
+            """
+            SELECT run_id, rung_epoch, value, configuration_mean, rank, kept, group_name FROM halving_decisions
+            WHERE halving_key = @halvingKey AND rung_epoch = @rungEpoch ORDER BY group_name, rank, run_id;
+            """, new { halvingKey, rungEpoch }).ToList();
+        return rows.Count == 0 ? null
+            : rows.Select(r => new RungDecision(r.RunId, (int)r.Rung, r.Value, r.Mean, (int)r.Rank, r.Kept != 0, r.Group)).ToList();
+    }
+
+    /// <summary>Each run's metric at an epoch (null when it has no such epoch or the value is not a number) and its status.</summary>
+    public IReadOnlyDictionary<string, (RunStatus Status, double? Value)> MetricAt(IEnumerable<string> runIds, int epoch, string metric)
+    {
+        // One constant statement per metric: the column name is never built from input.
+        string sql = metric switch
+        {
+            "test_accuracy" => "SELECT r.run_id, r.status, e.test_accuracy FROM runs r LEFT JOIN epochs e ON e.run_id = r.run_id AND e.epoch = @epoch WHERE r.run_id IN @ids;",
+            "test_auc" => "SELECT r.run_id, r.status, e.test_auc FROM runs r LEFT JOIN epochs e ON e.run_id = r.run_id AND e.epoch = @epoch WHERE r.run_id IN @ids;",
+            _ => "SELECT r.run_id, r.status, e.test_loss FROM runs r LEFT JOIN epochs e ON e.run_id = r.run_id AND e.epoch = @epoch WHERE r.run_id IN @ids;",
+        };
+        return connection.Query<(string RunId, string Status, double? Value)>(sql, new { ids = runIds.ToList(), epoch })
+            .ToDictionary(r => r.RunId, r => (RunStatusText.Parse(r.Status), r.Value));
+    }
+
+    /// <summary>Stores a rung's decisions and marks the stopped runs that are paused there as pruned.</summary>
+    public void Save(string halvingKey, string metric, IReadOnlyList<RungDecision> decisions)
+    {
+        using SqliteTransaction tx = connection.BeginTransaction(deferred: false);
+        string now = Now();
+        foreach (RungDecision d in decisions)
+        {
+            connection.Execute(
+                """
+                INSERT OR IGNORE INTO halving_decisions (halving_key, run_id, rung_epoch, metric, value, configuration_mean, group_name, rank, kept, decided_at)
+                VALUES (@halvingKey, @RunId, @RungEpoch, @metric, @Value, @ConfigurationMean, @Group, @Rank, @Kept, @now);
+                """,
+                new { halvingKey, d.RunId, d.RungEpoch, metric, Value = Finite(d.Value), ConfigurationMean = Finite(d.ConfigurationMean), d.Group, d.Rank, Kept = d.Kept ? 1 : 0, now }, tx);
+            if (!d.Kept)
+            {
+                connection.Execute("UPDATE runs SET status = @pruned, pruned_at_epoch = @RungEpoch WHERE run_id = @RunId AND status = @paused;",
+                    new { pruned = RunStatus.Pruned.Text(), paused = RunStatus.Interrupted.Text(), d.RunId, d.RungEpoch }, tx);
+            }
+        }
+        tx.Commit();
+    }
+
+    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
+}
