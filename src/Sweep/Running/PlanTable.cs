@@ -2,6 +2,7 @@ using System.Globalization;
 using Spectre.Console;
 using Sweep.Kernel;
 using Sweep.Planning;
+using Sweep.Spec;
 using Sweep.Training;
 
 namespace Sweep.Running;
@@ -68,6 +69,21 @@ internal static class PlanTable
                     : "  note: on a CPU most of what fusion gains comes from using every core; --parallel gets most of it too (README, Fused runs).");
             }
         }
+        if (preview.Plan.Halving is { } halving)
+        {
+            WriteHalvingBudget(console, preview.Plan, halving);
+        }
         console.WriteLine($"sweep '{preview.Plan.Name}': {preview.Rows.Count} runs, {preview.Finished} already finished in {database}, {left} to train; time left: {estimate}.");
+    }
+
+    /// <summary>"halving …: rungs at epochs 1, 3; at most 63 epochs instead of 243 (26 %)" — the whole plan, trained or not.</summary>
+    private static void WriteHalvingBudget(IAnsiConsole console, SweepPlan plan, HalvingSpec halving)
+    {
+        int epochs = plan.Runs[0].Config.Epochs;
+        long full = (long)epochs * plan.Runs.Count;
+        long halved = RungDecider.EpochBudget(halving, epochs, plan.Runs.Select(r => (RungDecider.GroupOf(halving, r.Config), RunIdentity.ConfigurationKey(r.Config))).ToList());
+        string within = halving.Within.Count == 0 ? "" : $" within {string.Join(", ", halving.Within)}";
+        console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"halving (eta {halving.Eta}, by {halving.Metric}{within}): rungs at epochs {string.Join(", ", halving.Rungs(epochs))}; at most {halved} epochs instead of {full} without halving ({100.0 * halved / full:0} %)."));
     }
 }

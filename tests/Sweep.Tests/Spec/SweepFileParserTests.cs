@@ -114,13 +114,23 @@ public sealed class SweepFileParserTests
         yield return Case("lr: [0.1, 0.2]\ngrid:\n  epochs: [1]\n", "'lr' must be a single value, not a list or mapping; to try several values put it under 'grid'");
         yield return Case("augment: yes please\ngrid:\n  lr: [0.1]\n", "'augment' must be true or false");
         yield return Case("epochs: 1\nepochs: 2\ngrid:\n  lr: [0.1]\n", "bad.yaml:");
+        yield return Case("halving: 3\ngrid:\n  lr: [0.1]\n", "bad.yaml:1:10: 'halving' must be a mapping");
+        yield return Case("halving:\n  eta: 1\ngrid:\n  lr: [0.1]\n", "bad.yaml:2:8: 'eta': 1 is outside 2 to 100");
+        yield return Case("halving:\n  etta: 2\ngrid:\n  lr: [0.1]\n", "unknown key 'etta' in 'halving'; did you mean 'eta'?");
+        yield return Case("halving:\n  metric: train_loss\ngrid:\n  lr: [0.1]\n", "'train_loss' is not a metric halving can rank by; allowed: one of test_loss, test_accuracy, test_auc");
+        yield return Case("halving:\n  within: [batchsize]\ngrid:\n  lr: [0.1]\n", "'within' names 'batchsize', which is not a setting; did you mean 'batch_size'?");
+        yield return Case("halving:\n  within: seed\ngrid:\n  lr: [0.1]\n", "'within: seed' would rank each seed apart");
+        yield return Case("epochs: 3\nhalving:\n  min_epochs: 3\ngrid:\n  lr: [0.1]\n", "halving's min_epochs 3 is not below epochs 3");
+        yield return Case("halving: {}\ngrid:\n  epochs: [2, 4]\n", "'halving' needs every run to plan the same epochs (this plan has 2, 4)");
+        yield return Case("fuse: true\nhalving: {}\ngrid:\n  lr: [0.1]\n", "'halving' trains runs one at a time and cannot be combined with 'fuse'");
     }
 
     private static TestCaseData Case(string text, params string[] fragments) => new(text, fragments);
 
     /// <summary>Mistakes of the whole file or plan have no one position; the README names them. Every other message starts with file:line:column.</summary>
     private static readonly string[] WholeFileMistakes =
-        ["the file is empty", "must be a mapping", "there is no 'grid'", "the plan holds the same run twice", "nesterov: true needs", "is larger than the training set"];
+        ["the file is empty", "must be a mapping", "there is no 'grid'", "the plan holds the same run twice", "nesterov: true needs", "is larger than the training set",
+         "cannot be combined with 'fuse'", "needs every run to plan the same epochs", "is not below epochs"];
 
     [TestCaseSource(nameof(BadFiles))]
     public void Rejects_a_bad_file_with_a_precise_message(string text, string[] fragments)
