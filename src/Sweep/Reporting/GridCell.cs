@@ -36,7 +36,11 @@ internal sealed record GridCell(double Lr, long BatchSize, IReadOnlyList<RunRow>
     /// <summary>Test loss minus training loss at the last epoch: how much worse unseen data is.</summary>
     public Spread? GeneralisationGap => Spread.Of(Completed.Select(r => (r.FinalTestLoss ?? double.NaN) - (r.FinalTrainLoss ?? double.NaN)));
 
-    /// <summary>"diverged", "failed", "running", … when no seed completed; null when one did.</summary>
-    public string? Problem => Completed.Any() ? null :
-        Runs.Select(r => r.Status).OrderBy(s => s switch { RunStatus.Diverged => 0, RunStatus.Failed => 1, _ => 2 }).First().Text();
+    /// <summary>"diverged", "failed", "stopped at epoch 3" (successive halving), … when no seed completed; null when one did.</summary>
+    public string? Problem => Completed.Any() ? null
+        : Runs.All(r => r.Status == RunStatus.Pruned) ? $"stopped at\nepoch {Runs.Max(r => r.PrunedAtEpoch)}"
+        : Runs.Select(r => r.Status).OrderBy(s => s switch { RunStatus.Diverged => 0, RunStatus.Failed => 1, _ => 2 }).First().Text();
+
+    /// <summary>Stopped by successive halving: its numbers are censored at the rung, not final.</summary>
+    public bool Censored => !Completed.Any() && Runs.Any(r => r.Status == RunStatus.Pruned);
 }

@@ -16,7 +16,7 @@ internal static class SummaryWriter
     /// <summary>The runs table: the facet settings (what varies besides lr, batch size and seed) come right after the id.</summary>
     private static string[] Columns(ReportData data) =>
         ["run_id", .. data.FacetSettings, "lr", "batch_size", "seed", "status", "final_train_loss", "final_test_loss", "final_test_accuracy", "final_test_auc",
-         "diverged_at_epoch", "error", "fused_pack"];
+         "diverged_at_epoch", "stopped_at_epoch", "error", "fused_pack"];
 
     /// <summary>Columns shown as text (left-aligned) in the page.</summary>
     private static readonly HashSet<string> TextColumns = ["run_id", "status", "error", "fused_pack"];
@@ -44,7 +44,7 @@ internal static class SummaryWriter
             [
                 x.Run.RunId, .. x.Facet, RunConfig.FormatLr(x.Run.Lr), N(x.Run.BatchSize), N(x.Run.Seed), x.Run.Status.Text(), N(x.Run.FinalTrainLoss),
                 N(x.Run.FinalTestLoss), N(x.Run.FinalTestAccuracy), N(x.Run.FinalTestAuc), x.Run.DivergedAtEpoch?.ToString(CultureInfo.InvariantCulture) ?? "",
-                x.Run.Error ?? "", x.Run.FusedPack ?? "",
+                x.Run.PrunedAtEpoch?.ToString(CultureInfo.InvariantCulture) ?? "", x.Run.Error ?? "", x.Run.FusedPack ?? "",
             ]);
     }
 

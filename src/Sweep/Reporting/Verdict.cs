@@ -14,6 +14,12 @@ internal static class Verdict
     public static IReadOnlyList<string> Of(ReportData data, int? plannedRuns)
     {
         var lines = new List<string> { Coverage(data, plannedRuns) };
+        if (data.Runs.Any(r => r.Status == RunStatus.Pruned))
+        {
+            int censored = data.ByFacet.Sum(part => part.Cells.Count(c => c.Censored));
+            lines.Add($"Successive halving stopped {data.Runs.Count(r => r.Status == RunStatus.Pruned)} runs early: {censored} cells were decided on partial training "
+                + "(grey, \"stopped at epoch k\" in the heatmaps); the comparisons below use the cells that trained to the end.");
+        }
         if (CommonRandomNumbers(data) is { } fused)
         {
             lines.Add(fused);

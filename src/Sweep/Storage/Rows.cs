@@ -28,6 +28,9 @@ internal sealed record RunRow
     public double? FinalTestAccuracy { get; init; }
     public double? FinalTestAuc { get; init; }
     public long? DivergedAtEpoch { get; init; }
+
+    /// <summary>The epoch successive halving stopped the run after (status pruned); null otherwise.</summary>
+    public long? PrunedAtEpoch { get; init; }
     public string? Error { get; init; }
     public string? FusedPack { get; init; }
 

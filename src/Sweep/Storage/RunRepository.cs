@@ -172,14 +172,20 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
 
     /// <summary>Runs of the named sweep (its latest invocation's list), or of every sweep when null.</summary>
     public IReadOnlyList<RunRow> Runs(string? sweepName) => connection.Query<RunRow>(
+        // A database from before successive halving (opened read-only, not migrated) has no pruned_at_epoch.
+        HasColumn("runs", "pruned_at_epoch") ? RunsSql.Replace("@pruned", "pruned_at_epoch", StringComparison.Ordinal)
+            : RunsSql.Replace("@pruned", "NULL", StringComparison.Ordinal),
+        new { sweepName }).ToList();
+
+    private const string RunsSql =
         """
         SELECT run_id, status AS status_text, dataset, model, optimizer, lr, batch_size, epochs, seed, final_train_loss,
-               final_test_loss, final_test_accuracy, final_test_auc, diverged_at_epoch, error, fused_pack, config_json
+               final_test_loss, final_test_accuracy, final_test_auc, diverged_at_epoch, @pruned AS pruned_at_epoch, error, fused_pack, config_json
         FROM runs
         WHERE @sweepName IS NULL OR run_id IN (
             SELECT sr.run_id FROM sweep_runs sr JOIN sweeps s ON s.sweep_id = sr.sweep_id WHERE s.name = @sweepName)
         ORDER BY dataset, model, batch_size, lr, seed;
-        """, new { sweepName }).ToList();
+        """;
 
     public IReadOnlyList<EpochRow> Epochs(IEnumerable<string> runIds) => connection.Query<EpochRow>(
         """

@@ -61,6 +61,11 @@ public sealed class HalvingTests
         Assert.That(SweepCli.Run(dir.Path, "sweep", "s.yaml", "--no-report").ExitCode, Is.EqualTo(0));
         CliResult plan = SweepCli.Run(dir.Path, "plan", "s.yaml");
         Assert.That(plan.Stdout, Does.Contain("rungs at epochs 1, 2; at most 16 epochs instead of 32 without halving (50 %)"));
+        CliResult report = SweepCli.Run(dir.Path, "report", "--out", "report");
+        Assert.That(report.ExitCode, Is.EqualTo(0), report.ToString());
+        string summary = File.ReadAllText(dir.File("report/summary.md"));
+        Assert.That(summary, Does.Contain("Successive halving stopped 6 runs early: 6 cells were decided on partial training"));
+        Assert.That(summary, Does.Contain("| stopped_at_epoch |").And.Contain("| pruned |"));
 
         dir.Write("s.yaml", Sweep[..Sweep.IndexOf("halving:", StringComparison.Ordinal)] + Sweep[Sweep.IndexOf("grid:", StringComparison.Ordinal)..]);
         CliResult full = SweepCli.Run(dir.Path, "sweep", "s.yaml", "--no-report");
