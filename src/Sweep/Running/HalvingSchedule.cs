@@ -43,6 +43,12 @@ internal sealed class HalvingSchedule(SweepPlan plan, HalvingSpec halving, Halvi
                 decisions.Save(key, halving.Metric, RungDecider.Decide(halving, rung, EntriesAt(eligible, rung)));
                 decided = decisions.Decisions(key, rung)!;
             }
+            else
+            {
+                // Stored already (earlier, or by another worker on this database): saving again adds no row but
+                // re-marks a stopped run that a worker paused at the rung once more after the decision.
+                decisions.Save(key, halving.Metric, decided);
+            }
             var kept = decided.Where(d => d.Kept).Select(d => d.RunId).ToHashSet(StringComparer.Ordinal);
             pruned.UnionWith(alive.Where(r => !kept.Contains(r.RunId) && Paused(r)).Select(r => r.RunId));
             Report(rung, decided);
