@@ -13,7 +13,8 @@ namespace Sweep.Running;
 /// train on. Decisions already stored for this plan are read back, never made again, so a sweep
 /// killed at any point and started again ends with exactly the decisions of an uninterrupted one.
 /// </summary>
-internal sealed class HalvingSchedule(SweepPlan plan, HalvingSpec halving, HalvingRepository decisions, ISweepProgress progress)
+/// <param name="stopped">Told of each run a rung stops, with the rung epoch (the time-left clock counts it done there).</param>
+internal sealed class HalvingSchedule(SweepPlan plan, HalvingSpec halving, HalvingRepository decisions, ISweepProgress progress, Action<PlannedRun, int> stopped)
 {
     /// <summary>Trains the given runs, pausing them after the given epoch (null: to the end), and returns how each ended.</summary>
     public delegate List<RunEnd> TrainPhase(IReadOnlyList<PlannedRun> runs, int? stopAfterEpoch);
@@ -50,7 +51,11 @@ internal sealed class HalvingSchedule(SweepPlan plan, HalvingSpec halving, Halvi
                 decisions.Save(key, halving.Metric, decided);
             }
             var kept = decided.Where(d => d.Kept).Select(d => d.RunId).ToHashSet(StringComparer.Ordinal);
-            pruned.UnionWith(alive.Where(r => !kept.Contains(r.RunId) && Paused(r)).Select(r => r.RunId));
+            foreach (PlannedRun run in alive.Where(r => !kept.Contains(r.RunId) && Paused(r)))
+            {
+                pruned.Add(run.RunId);
+                stopped(run, rung);
+            }
             Report(rung, decided);
             eligible = eligible.Where(r => kept.Contains(r.RunId)).ToList();
             // A run that diverged or failed here has ended; it goes on only in the ranking (a group keeps at least one).

@@ -109,9 +109,11 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
     private List<RunEnd>? Guard(IReadOnlyList<RunTicket> tickets, string failurePrefix, RunConfig config, HeldRuns held,
         Func<IReadOnlyList<RunResult>> train, bool keepCheckpoints, Action deleteCheckpoints)
     {
+        bool paused = false;
         try
         {
             var results = train();
+            paused = results.Any(r => r.Outcome == RunOutcome.Paused);
             var ends = tickets.Select((t, i) => results[i].Outcome switch
             {
                 RunOutcome.Diverged => End(t, RunStatus.Diverged, results[i].DivergedAtEpoch, results[i].Message),
@@ -124,7 +126,7 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
             {
                 return null;
             }
-            if (!keepCheckpoints && results.All(r => r.Outcome != RunOutcome.Paused))
+            if (!keepCheckpoints && !paused)
             {
                 deleteCheckpoints();
             }
@@ -169,7 +171,8 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
         }
         finally
         {
-            foreach (RunTicket t in tickets)
+            // A run paused at a halving rung stays on the clock where it stopped; the rung's decision ends or continues it.
+            foreach (RunTicket t in tickets.Where(_ => !paused))
             {
                 session.Clock.Finish(t.Run.RunId, (long)t.Run.Config.Epochs * session.DataOf(t.Run.Config).Train.Count);
             }

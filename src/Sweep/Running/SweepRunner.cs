@@ -38,7 +38,8 @@ internal sealed class SweepRunner(ISweepProgress progress, int parallel = 1, boo
         List<RunEnd> results;
         if (plan.Halving is { } halving)
         {
-            var schedule = new HalvingSchedule(plan, halving, new HalvingRepository(connection), _progress);
+            var schedule = new HalvingSchedule(plan, halving, new HalvingRepository(connection), _progress,
+                (run, rung) => session.Clock.Finish(run.RunId, (long)rung * session.DataOf(run.Config).Train.Count));
             results = schedule.Run(toTrain, (runs, rung) => RunItems(runs.Select(r => new WorkItem([r])).ToList(), lifecycle, tickets, rung, cancel), cancel);
         }
         else

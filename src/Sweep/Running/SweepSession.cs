@@ -32,12 +32,25 @@ internal sealed record SweepSession(
         RunConfig first = (toTrain.FirstOrDefault() ?? plan.Runs[0]).Config;
         long environmentId = repository.RecordEnvironment(sweepId,
             EnvironmentProbe.Capture(DeviceName(first), ThreadsPerRun(first, parallel), Path.GetDirectoryName(plan.SourcePath)!));
-        var clock = new WorkClock(toTrain.Sum(r => (long)r.Config.Epochs * datasets[DataRequest.For(r.Config)].Train.Count));
+        var clock = new WorkClock(PlannedImages(plan, toTrain, datasets));
         var session = new SweepSession(repository, sweepId, environmentId, layout, new CheckpointStore(layout.CheckpointFolder), datasets, clock, parallel, lease);
         return (session, toTrain);
     }
 
     public DatasetPair DataOf(RunConfig config) => Datasets[DataRequest.For(config)];
+
+    /// <summary>Images the runs will train: every epoch, or with halving the plan's budget share of them (an estimate: survivors are not known yet).</summary>
+    private static long PlannedImages(SweepPlan plan, IReadOnlyList<PlannedRun> toTrain, IReadOnlyDictionary<DataRequest, DatasetPair> datasets)
+    {
+        long all = toTrain.Sum(r => (long)r.Config.Epochs * datasets[DataRequest.For(r.Config)].Train.Count);
+        if (plan.Halving is not { } halving || plan.Runs.Count == 0)
+        {
+            return all;
+        }
+        int epochs = plan.Runs[0].Config.Epochs;
+        long budget = RungDecider.EpochBudget(halving, epochs, plan.Runs.Select(r => (RungDecider.GroupOf(halving, r.Config), RunIdentity.ConfigurationKey(r.Config))).ToList());
+        return (long)(all * (double)budget / ((long)epochs * plan.Runs.Count));
+    }
 
     /// <summary>
     /// Torch threads per run: the run's share of the cores when several train at once, except that
