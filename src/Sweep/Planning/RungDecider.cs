@@ -39,6 +39,14 @@ internal static class RungDecider
         return decisions;
     }
 
+    /// <summary>The epochs a plan's runs train with halving (at most) and without it.</summary>
+    public static (long Halved, long Full) EpochBudget(HalvingSpec spec, IReadOnlyList<PlannedRun> runs)
+    {
+        int epochs = runs[0].Config.Epochs;
+        long halved = EpochBudget(spec, epochs, runs.Select(r => (GroupOf(spec, r.Config), RunIdentity.ConfigurationKey(r.Config))).ToList());
+        return (halved, (long)epochs * runs.Count);
+    }
+
     /// <summary>Epochs a plan trains with halving: every configuration to the first rung, then only the kept ones further.</summary>
     public static long EpochBudget(HalvingSpec spec, int epochs, IEnumerable<(string Group, string ConfigurationKey)> runs)
     {

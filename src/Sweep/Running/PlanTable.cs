@@ -79,11 +79,9 @@ internal static class PlanTable
     /// <summary>"halving …: rungs at epochs 1, 3; at most 63 epochs instead of 243 (26 %)" — the whole plan, trained or not.</summary>
     private static void WriteHalvingBudget(IAnsiConsole console, SweepPlan plan, HalvingSpec halving)
     {
-        int epochs = plan.Runs[0].Config.Epochs;
-        long full = (long)epochs * plan.Runs.Count;
-        long halved = RungDecider.EpochBudget(halving, epochs, plan.Runs.Select(r => (RungDecider.GroupOf(halving, r.Config), RunIdentity.ConfigurationKey(r.Config))).ToList());
+        var (halved, full) = RungDecider.EpochBudget(halving, plan.Runs);
         string within = halving.Within.Count == 0 ? "" : $" within {string.Join(", ", halving.Within)}";
-        console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"halving (eta {halving.Eta}, by {halving.Metric}{within}): rungs at epochs {string.Join(", ", halving.Rungs(epochs))}; at most {halved} epochs instead of {full} without halving ({100.0 * halved / full:0} %)."));
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"halving (eta {halving.Eta}, by {halving.Metric}{within}): rungs at epochs {string.Join(", ", halving.Rungs(plan.Runs[0].Config.Epochs))}; at most {halved} epochs instead of {full} without halving ({100.0 * halved / full:0} %)."));
     }
 }

@@ -47,9 +47,8 @@ internal sealed record SweepSession(
         {
             return all;
         }
-        int epochs = plan.Runs[0].Config.Epochs;
-        long budget = RungDecider.EpochBudget(halving, epochs, plan.Runs.Select(r => (RungDecider.GroupOf(halving, r.Config), RunIdentity.ConfigurationKey(r.Config))).ToList());
-        return (long)(all * (double)budget / ((long)epochs * plan.Runs.Count));
+        var (halved, full) = RungDecider.EpochBudget(halving, plan.Runs);
+        return (long)(all * (double)halved / full);
     }
 
     /// <summary>
