@@ -10,6 +10,9 @@ using static TorchSharp.torch;
 // The seed CNN's training step on this machine, in one run: the matrix-multiply ceiling, whole-step
 // throughput with TorchSharp's optimizer and with Sweep's in-place one, and the optimizer step alone.
 //   dotnet run -c Release --project benchmarks/StepBench -- [threads] [batch sizes...]
+//   dotnet run -c Release --project benchmarks/StepBench -- explore [threads] [batch sizes...]
+bool explore = args.Length > 0 && args[0] == "explore";
+args = explore ? args[1..] : args;
 int threads = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2;
 int[] batches = args.Length > 1 ? args[1..].Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [16, 64, 256];
 set_num_threads(threads);
@@ -27,6 +30,11 @@ using (var probe = ModelFactory.Create(Config("adam"), info, CPU))
 }
 Console.WriteLine($"seed-cnn: {flopsPerImage / 1e6:F0} MFLOP per training image (3 × forward)");
 Console.WriteLine();
+if (explore)
+{
+    Explore.Run(Config("adam"), info, batches);
+    return;
+}
 Console.WriteLine("| batch | optimizer | TorchSharp optim: img/s | share of ceiling | in-place: img/s | share of ceiling |");
 Console.WriteLine("|---|---|---|---|---|---|");
 foreach (int batch in batches)

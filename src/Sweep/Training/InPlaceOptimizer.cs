@@ -1,67 +1,58 @@
+using Sweep.Kernel;
+using Sweep.Native;
 using Sweep.Spec;
-using TorchSharp.Modules;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Sweep.Training;
 
 /// <summary>
 /// Adam, AdamW or SGD (momentum, Nesterov, weight decay) stepping in place over state allocated
-/// once, for a single run (K = 1) and for a fused pack of K runs alike, with each run's own
-/// learning rate, momentum and weight decay as a (K, 1) tensor applied to its slice. Every
-/// parameter is viewed as (K, rest): slice k of every fused parameter is a contiguous block along
-/// dimension 0. The update rules are torch's; Adam's last step is regrouped to save passes over
-/// the parameters, so it follows torch's optim.Adam within float rounding (tested over 50 steps).
-/// TorchSharp's own optimizers allocate temporaries every step: on the seed CNN their Adam step
-/// took 72–179 ms against this one's 15–17 ms (README, Speed).
+/// once, with libtorch's fused kernels (PyTorch's <c>fused=True</c>): each step reads every
+/// parameter, gradient and state tensor once and writes them once. A single run is a pack of one;
+/// a fused pack of K runs views every parameter as (K, rest), slice k being run k's contiguous
+/// block, and steps each slice with its own learning rate, momentum and weight decay. The update
+/// rules are torch's; the fused kernel rounds in its own order (Adam's first moment is a lerp), so
+/// it follows TorchSharp's optim.Adam / AdamW / SGD within float rounding (tested over 50 steps).
+/// On the seed CNN an Adam step went from 44–58 ms (torch's twenty-odd separate passes over
+/// memory) to the time of one pass (README, Speed).
 /// </summary>
 internal sealed class InPlaceOptimizer : IDisposable
 {
     private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
 
     private readonly string _kind;
+    // Adam: the first and second moments; SGD: the momentum buffer and an unused second tensor,
+    // kept so every optimizer's checkpoint has one layout.
     private readonly List<(Parameter Param, Tensor First, Tensor Second)> _state = [];
-    // Scratch space for the update, one per parameter, so a step allocates nothing: fresh
-    // temporaries of this size cost a page fault per 4 KiB on every step (perf: a quarter of the
-    // fused trainer's page faults came from the optimizer's sqrt alone).
-    private readonly List<Tensor> _scratch = [];
-    private readonly bool _anyWeightDecay;
-    private readonly Tensor _weightDecay;
-    private readonly Tensor _momentum;
-    private readonly bool _nesterov;
+    private readonly IReadOnlyList<RunConfig> _runs;
     private readonly int _count;
-    private Tensor _lr;
-    private readonly RunConfig _single;
-    private double _singleLr;
+    // The step number as torch keeps it (a float scalar), read by the Adam kernels.
+    private readonly Tensor _stepNumber;
+    private double[] _lr;
     private long _step;
 
     public InPlaceOptimizer(IEnumerable<Parameter> parameters, IReadOnlyList<RunConfig> runs, Device device)
     {
         _kind = runs[0].Optimizer is "adam" or "adamw" or "sgd" ? runs[0].Optimizer
-            : throw new Sweep.Kernel.SweepInputException($"Unknown optimizer '{runs[0].Optimizer}'; known: {string.Join(", ", Sweep.Kernel.Choices.Optimizers)}.");
-        _nesterov = runs[0].Nesterov;
+            : throw new SweepInputException($"Unknown optimizer '{runs[0].Optimizer}'; known: {string.Join(", ", Choices.Optimizers)}.");
+        if (FusedOptimizerKernels.Unavailable is { } why)
+        {
+            throw new InvalidOperationException($"Cannot train: {why}; Sweep needs the libtorch that its TorchSharp package brings.");
+        }
+        _runs = runs;
         _count = runs.Count;
-        _single = runs[0];
-        _singleLr = runs[0].Lr;
-        _lr = Column(runs.Select(r => r.Lr), device);
-        _weightDecay = Column(runs.Select(r => r.WeightDecay), device);
-        _momentum = Column(runs.Select(r => r.Momentum), device);
-        _anyWeightDecay = runs.Any(r => r.WeightDecay != 0);
+        _lr = runs.Select(r => r.Lr).ToArray();
+        _stepNumber = zeros(1, dtype: float32, device: device).DetachFromDisposeScope();
         foreach (Parameter p in parameters)
         {
-            _state.Add((p, zeros_like(p).view(_count, -1).DetachFromDisposeScope(), zeros_like(p).view(_count, -1).DetachFromDisposeScope()));
-            _scratch.Add(zeros_like(p).view(_count, -1).DetachFromDisposeScope());
+            _state.Add((p, zeros_like(p).DetachFromDisposeScope(), zeros_like(p).DetachFromDisposeScope()));
         }
     }
 
     /// <summary>Sets each slice's learning rate for the coming steps (0 freezes a slice).</summary>
-    public void SetLearningRates(IReadOnlyList<double> rates)
-    {
-        _singleLr = rates[0];
-        Tensor old = _lr;
-        _lr = Column(rates, old.device);
-        old.Dispose();
-    }
+    public void SetLearningRates(IReadOnlyList<double> rates) => _lr = rates.ToArray();
 
     public void ZeroGrad()
     {
@@ -73,133 +64,51 @@ internal sealed class InPlaceOptimizer : IDisposable
 
     public void Step()
     {
-        if (_count == 1)
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        _step++;
+        _stepNumber.fill_(_step);
+        var withGradient = new List<(Tensor Param, Tensor Gradient, Tensor First, Tensor Second)>(_state.Count);
+        foreach (var (param, first, second) in _state)
         {
-            StepOne();
+            if (param.grad is { } gradient)
+            {
+                withGradient.Add((param, gradient, first, second));
+            }
+        }
+        for (int k = 0; k < _count; k++)
+        {
+            StepSlice(k, withGradient.Select(t => Slice(t.Param, k)).ToList(), withGradient.Select(t => Slice(t.Gradient, k)).ToList(),
+                withGradient.Select(t => Slice(t.First, k)).ToList(), withGradient.Select(t => Slice(t.Second, k)).ToList());
+        }
+    }
+
+    private void StepSlice(int k, List<Tensor> parameters, List<Tensor> gradients, List<Tensor> first, List<Tensor> second)
+    {
+        RunConfig run = _runs[k];
+        if (_kind == "sgd")
+        {
+            FusedOptimizerKernels.Sgd(parameters, gradients, run.Momentum != 0 ? first : [], run.WeightDecay, run.Momentum, _lr[k],
+                run.Nesterov, firstStep: _step == 1);
             return;
         }
-        using var noGrad = no_grad();
-        _step++;
-        // Adam's step, p -= (lr / c1) · m / (sqrt(v) / sqrt(c2) + eps), as one addcdiv over a
-        // denominator that already holds the per-slice step size: sqrt(v) · a + b with
-        // a = 1 / (sqrt(c2) · lr / c1) and b = eps / (lr / c1). Nine passes over the
-        // parameters instead of twelve; a frozen slice (lr 0) gets an infinite denominator.
-        using Tensor stepSize = _lr.div(1 - Math.Pow(Beta1, _step));
-        using Tensor scale = stepSize.mul(Math.Sqrt(1 - Math.Pow(Beta2, _step))).reciprocal_();
-        using Tensor offset = stepSize.reciprocal().mul_(Epsilon);
-        for (int i = 0; i < _state.Count; i++)
-        {
-            var (param, first, second) = _state[i];
-            Tensor scratch = _scratch[i];
-            if (param.grad is not { } gradient)
-            {
-                continue;
-            }
-            using var scope = NewDisposeScope();
-            Tensor p = param.detach().view(_count, -1);
-            Tensor g = gradient.view(_count, -1);
-            switch (_kind)
-            {
-                case "sgd":
-                    if (_anyWeightDecay)
-                    {
-                        g = g.add(p.mul(_weightDecay));
-                    }
-                    // The first step takes the gradient itself, as torch does; afterwards buf = momentum·buf + g.
-                    if (_step == 1)
-                    {
-                        first.copy_(g);
-                    }
-                    else
-                    {
-                        first.mul_(_momentum).add_(g);
-                    }
-                    Tensor direction = _nesterov ? scratch.copy_(g).addcmul_(first, _momentum, value: 1) : first;
-                    p.addcmul_(direction, _lr, value: -1);
-                    break;
-                default:
-                    if (_kind == "adamw")
-                    {
-                        p.mul_(_lr.mul(_weightDecay).neg_().add_(1));
-                    }
-                    else if (_anyWeightDecay)
-                    {
-                        g = g.add(p.mul(_weightDecay));
-                    }
-                    first.mul_(Beta1).add_(g, alpha: 1 - Beta1);
-                    second.mul_(Beta2).addcmul_(g, g, value: 1 - Beta2);
-                    p.addcdiv_(first, scratch.copy_(second).sqrt_().mul_(scale).add_(offset), value: -1);
-                    break;
-            }
-        }
+        FusedOptimizerKernels.Adam(_kind == "adamw", parameters, gradients, first, second, Enumerable.Repeat(_stepNumber, parameters.Count).ToList(),
+            _lr[k], Beta1, Beta2, run.WeightDecay, Epsilon);
     }
 
-    /// <summary>
-    /// One run: torch's own update (TorchSharp's optim.Adam / AdamW / SGD), operation for
-    /// operation with the same scalars, so the parameters match it bit for bit; only the
-    /// temporaries are gone (the gradient is updated in place, the denominator goes to scratch).
-    /// </summary>
-    private void StepOne()
-    {
-        using var noGrad = no_grad();
-        _step++;
-        double lr = _singleLr, weightDecay = _single.WeightDecay, momentum = _single.Momentum;
-        double correction1 = 1 - Math.Pow(Beta1, _step), correction2 = 1 - Math.Pow(Beta2, _step);
-        for (int i = 0; i < _state.Count; i++)
-        {
-            var (param, first, second) = _state[i];
-            if (param.grad is not { } gradient)
-            {
-                continue;
-            }
-            using var scope = NewDisposeScope();
-            Tensor p = param.detach().view(1, -1);
-            Tensor g = gradient.view(1, -1);
-            if (_kind == "sgd")
-            {
-                if (weightDecay != 0)
-                {
-                    g.add_(p, alpha: weightDecay);
-                }
-                Tensor direction = g;
-                if (momentum != 0)
-                {
-                    if (_step == 1)
-                    {
-                        first.copy_(g);
-                    }
-                    else
-                    {
-                        first.mul_(momentum).add_(g, alpha: 1);
-                    }
-                    direction = _nesterov ? g.add_(first, alpha: momentum) : first;
-                }
-                p.add_(direction, alpha: -lr);
-                continue;
-            }
-            if (_kind == "adamw")
-            {
-                p.mul_(1 - lr * weightDecay);
-            }
-            else if (weightDecay != 0)
-            {
-                g.add_(p, alpha: weightDecay);
-            }
-            first.mul_(Beta1).add_(g, alpha: 1 - Beta1);
-            second.mul_(Beta2).addcmul_(g, g, value: 1 - Beta2);
-            Tensor denominator = _scratch[i].copy_(second).sqrt_().div_(Math.Sqrt(correction2)).add_(Epsilon);
-            p.addcdiv_(first, denominator, value: -(lr / correction1));
-        }
-    }
+    // A single run steps whole tensors (any memory layout); slice k of a pack is a contiguous block.
+    private Tensor Slice(Tensor tensor, int k) => _count == 1 ? tensor : tensor.view(_count, -1)[k];
 
-    /// <summary>The optimizer state, for checkpoints: step, then each parameter's two moment tensors.</summary>
+    /// <summary>The optimizer state, for checkpoints: step, then each parameter's two state tensors.</summary>
     public void Save(BinaryWriter writer)
     {
         writer.Write(_step);
         foreach (var (_, first, second) in _state)
         {
-            first.Save(writer);
-            second.Save(writer);
+            // As (K, rest), the layout checkpoints have always had.
+            using Tensor firstRows = first.reshape(_count, -1), secondRows = second.reshape(_count, -1);
+            firstRows.Save(writer);
+            secondRows.Save(writer);
         }
     }
 
@@ -208,9 +117,16 @@ internal sealed class InPlaceOptimizer : IDisposable
         _step = reader.ReadInt64();
         foreach (var (_, first, second) in _state)
         {
-            TensorExtensionMethods.Load(first, reader);
-            TensorExtensionMethods.Load(second, reader);
+            LoadRows(first, reader);
+            LoadRows(second, reader);
         }
+    }
+
+    private void LoadRows(Tensor state, BinaryReader reader)
+    {
+        using Tensor rows = zeros(_count, state.numel() / _count, dtype: state.dtype, device: state.device);
+        TensorExtensionMethods.Load(rows, reader);
+        state.copy_(rows.view(state.shape));
     }
 
     public void Dispose()
@@ -220,17 +136,6 @@ internal sealed class InPlaceOptimizer : IDisposable
             first.Dispose();
             second.Dispose();
         }
-        foreach (Tensor scratch in _scratch)
-        {
-            scratch.Dispose();
-        }
-        _lr.Dispose();
-        _weightDecay.Dispose();
-        _momentum.Dispose();
+        _stepNumber.Dispose();
     }
-
-    // The optimizer's tensors outlive any dispose scope it is called in (learning rates are set
-    // per batch by the LR range test, inside a batch's scope).
-    private static Tensor Column(IEnumerable<double> values, Device device) =>
-        tensor(values.Select(v => (float)v).ToArray(), device: device).view(-1, 1).DetachFromDisposeScope();
 }

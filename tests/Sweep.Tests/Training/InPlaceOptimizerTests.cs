@@ -8,22 +8,28 @@ using static TorchSharp.torch;
 namespace Sweep.Tests.Training;
 
 /// <summary>
-/// The trainer's in-place optimizer against TorchSharp's own optim.Adam / AdamW / SGD: two copies
-/// of a real model with the same initial weights, the same 50 batches, parameters compared after
-/// every step. A single run's update does torch's operations in torch's order, so they agree to
-/// the bit (the issue allowed a relative 1e-5; the first regrouped Adam drifted to 1.3e-5 by step 7).
+/// The trainer's in-place optimizer (libtorch's fused kernels) against TorchSharp's own optim.Adam /
+/// AdamW / SGD on a real model: the same initial weights, the same 50 batches. The fused kernel
+/// rounds in another order, so the two agree within float rounding, not to the bit; left to run
+/// freely, two trajectories that differ by a rounding error drift apart as ReLUs flip (measured:
+/// 1e-4 of a tensor's scale by step 20 for Adam, 2e-3 by step 50 for SGD with momentum), which is
+/// the network's doing, not the optimizer's. So every step starts both from the reference's
+/// parameters, while each optimizer keeps its own state for all 50 steps: what is compared is the
+/// optimizer's update and the state it carries.
 /// </summary>
 public sealed class InPlaceOptimizerTests
 {
     private const int Steps = 50;
+    // Of each parameter tensor's largest magnitude; measured: at most 1.1e-7 (about one float ulp).
+    private const double RelativeTolerance = 1e-5;
 
     [TestCase("adam", "")]
     [TestCase("adam", "weight_decay: 0.01\n")]
     [TestCase("adamw", "weight_decay: 0.05\n")]
-    [TestCase("sgd", "")]
+    [TestCase("sgd", "momentum: 0\n")]
     [TestCase("sgd", "momentum: 0.9\nweight_decay: 0.0005\n")]
     [TestCase("sgd", "momentum: 0.9\nnesterov: true\nweight_decay: 0.0005\n")]
-    public void Every_step_matches_TorchSharps_optimizer_bit_for_bit(string optimizer, string extra)
+    public void Every_step_matches_TorchSharps_optimizer_within_a_relative_1e_5(string optimizer, string extra)
     {
         RunConfig config = Plans.OneRun($"model: small-cnn\noptimizer: {optimizer}\n{extra}grid:\n  lr: [{(optimizer == "sgd" ? "0.05" : "0.003")}]\n");
         DatasetInfo info = KnownDatasets.Describe(config.Dataset);
@@ -33,12 +39,14 @@ public sealed class InPlaceOptimizerTests
         using var inPlace = new InPlaceOptimizer(ours.parameters(), [config], CPU);
         inPlace.SetLearningRates([config.Lr]);
         var generator = new TorchSharp.torch.Generator(42);
+        double worst = 0;
 
         for (int step = 1; step <= Steps; step++)
         {
             using var scope = NewDisposeScope();
             Tensor x = randn([16, info.Channels, info.Height, info.Width], generator: generator);
             Tensor y = randint(0, info.Classes, [16], generator: generator);
+            var before = reference.parameters().Select(p => p.detach().clone()).ToList();
 
             torchOptimizer.zero_grad();
             nn.functional.cross_entropy(reference.forward(x), y).backward();
@@ -47,13 +55,20 @@ public sealed class InPlaceOptimizerTests
             nn.functional.cross_entropy(ours.forward(x), y).backward();
             inPlace.Step();
 
-            foreach (var ((name, a), b) in reference.named_parameters().Zip(ours.parameters()))
+            foreach (var (((name, a), b), start) in reference.named_parameters().Zip(ours.parameters()).Zip(before))
             {
-                Assert.That(b.data<float>().ToArray(), Is.EqualTo(a.data<float>().ToArray()), $"step {step}, {name}");
+                double scale = a.abs().max().item<float>();
+                double difference = (a - b).abs().max().item<float>() / scale;
+                worst = Math.Max(worst, difference);
+                Assert.That(difference, Is.LessThanOrEqualTo(RelativeTolerance), $"step {step}, {name}");
+                Assert.That((a - start).abs().max().item<float>(), Is.GreaterThan(0), $"step {step}, {name} moved");
+                using (no_grad())
+                {
+                    b.copy_(a);
+                }
             }
         }
-        Assert.That(reference.parameters().First().data<float>().ToArray(), Is.Not.EqualTo(ModelFactory.Create(config, info, CPU).parameters().First().data<float>().ToArray()),
-            "the parameters moved");
+        TestContext.Out.WriteLine($"largest difference over {Steps} steps: {worst:E1} of a tensor's scale");
     }
 
     [Test]
