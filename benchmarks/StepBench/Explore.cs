@@ -25,17 +25,41 @@ internal static class Explore
             Console.WriteLine($"| {batch} | {forward:F1} | {backward:F1} | {step:F1} | {whole:F1} | {batch * 1000 / whole:F0} |");
         }
         Console.WriteLine();
-        Console.WriteLine($"| variant (img/s, median of 3 blocks) | {string.Join(" | ", batches.Select(b => $"batch {b}"))} |");
+        // Variants alternate block by block, so the machine's drift over minutes hits them alike.
+        Console.WriteLine($"| variant (img/s, median of 5 alternating blocks) | {string.Join(" | ", batches.Select(b => $"batch {b}"))} |");
         Console.WriteLine($"|---|{string.Concat(batches.Select(_ => "---|"))}");
-        foreach (var (name, variant) in new (string, Variant)[]
+        var names = new Dictionary<Variant, string>
         {
-            ("as the trainer runs it (channels-last, oneDNN, gradients zeroed)", Variant.Trainer),
-            ("gradients set to none instead of zeroed", Variant.GradientsToNone),
-            ("NCHW activations instead of channels-last", Variant.Nchw),
-            ("oneDNN switched off (libtorch's own convolutions)", Variant.NoOneDnn),
-        })
+            [Variant.Trainer] = "as the trainer runs it (channels-last, oneDNN, gradients dropped, glibc heap only)",
+            [Variant.ZeroedGradients] = "gradients zeroed and added to instead of dropped",
+            [Variant.Mmap] = "glibc mmaps blocks over 32 MiB (its M_MMAP_MAX default)",
+            [Variant.ZeroedGradientsMmap] = "both of the above (the trainer before this change)",
+            [Variant.Nchw] = "NCHW activations instead of channels-last",
+            [Variant.NoOneDnn] = "oneDNN switched off (libtorch's own convolutions)",
+        };
+        var rates = names.Keys.ToDictionary(v => v, _ => batches.Select(_ => new List<double>()).ToArray());
+        for (int b = 0; b < batches.Length; b++)
         {
-            Console.WriteLine($"| {name} | {string.Join(" | ", batches.Select(b => Throughput(config, info, b, variant).ToString("F0")))} |");
+            var benches = names.Keys.ToDictionary(v => v, v => new StepLoop(config, info, batches[b], v));
+            for (int round = 0; round < 6; round++)
+            {
+                foreach (var (variant, bench) in benches)
+                {
+                    double rate = bench.Block();
+                    if (round > 0)
+                    {
+                        rates[variant][b].Add(rate);
+                    }
+                }
+            }
+            foreach (var bench in benches.Values)
+            {
+                bench.Dispose();
+            }
+        }
+        foreach (var (variant, name) in names)
+        {
+            Console.WriteLine($"| {name} | {string.Join(" | ", rates[variant].Select(r => Median(r).ToString("F0")))} |");
         }
         Console.WriteLine();
         Console.WriteLine("| evaluation batch size | 100 | 250 | 1000 | 4000 |");
@@ -43,7 +67,7 @@ internal static class Explore
         Console.WriteLine($"| evaluation img/s (eval mode, no grad, 4,000 images) | {string.Join(" | ", new[] { 100, 250, 1000, 4000 }.Select(b => Evaluation(config, info, b).ToString("F0")))} |");
     }
 
-    private enum Variant { Trainer, GradientsToNone, Nchw, NoOneDnn }
+    private enum Variant { Trainer, ZeroedGradients, Mmap, ZeroedGradientsMmap, Nchw, NoOneDnn }
 
     private static (double Forward, double Backward, double Step) Split(RunConfig config, DatasetInfo info, int batch)
     {
@@ -75,56 +99,78 @@ internal static class Explore
         return (Median(forward), Median(backward), Median(step));
     }
 
-    private static double Throughput(RunConfig config, DatasetInfo info, int batch, Variant variant)
+    private sealed class StepLoop : IDisposable
     {
-        using var model = ModelFactory.Create(config, info, CPU);
-        using var optimizer = new InPlaceOptimizer(model.parameters(), [config], CPU);
-        using Tensor x = randn([batch, info.Channels, info.Height, info.Width], generator: new Generator(1));
-        using Tensor y = randint(0, info.Classes, [batch], generator: new Generator(2));
-        var order = ChainForward.Order(((LayerChain)model).Layers);
-        model.train();
-        if (variant == Variant.NoOneDnn)
+        private readonly nn.Module<Tensor, Tensor> _model;
+        private readonly IReadOnlyList<nn.Module<Tensor, Tensor>> _order;
+        private readonly InPlaceOptimizer _optimizer;
+        private readonly Tensor _x, _y;
+        private readonly int _batch;
+        private readonly Variant _variant;
+
+        public StepLoop(RunConfig config, DatasetInfo info, int batch, Variant variant)
         {
-            SetOneDnn(false);
+            _model = ModelFactory.Create(config, info, CPU);
+            _order = ChainForward.Order(((LayerChain)_model).Layers);
+            _optimizer = new InPlaceOptimizer(_model.parameters(), [config], CPU);
+            _x = randn([batch, info.Channels, info.Height, info.Width], generator: new Generator(1));
+            _y = randint(0, info.Classes, [batch], generator: new Generator(2));
+            _batch = batch;
+            _variant = variant;
+            _model.train();
         }
-        try
+
+        public double Block()
         {
-            int steps = Math.Max(4, 768 / batch);
-            var rates = new List<double>();
-            for (int block = 0; block < 4; block++)
+            bool mmap = _variant is Variant.Mmap or Variant.ZeroedGradientsMmap;
+            bool zeroed = _variant is Variant.ZeroedGradients or Variant.ZeroedGradientsMmap;
+            SetOneDnn(_variant != Variant.NoOneDnn);
+            mallopt(MmapMax, mmap ? 65536 : 0);
+            try
             {
+                int steps = Math.Max(4, 384 / _batch);
                 var clock = Stopwatch.StartNew();
                 for (int i = 0; i < steps; i++)
                 {
                     using var scope = NewDisposeScope();
-                    Tensor logits = variant == Variant.Nchw ? order.Aggregate(x, (a, layer) => layer.forward(a)) : model.forward(x);
-                    Tensor loss = nn.functional.cross_entropy(logits, y);
-                    if (variant == Variant.GradientsToNone)
+                    Tensor logits = _variant == Variant.Nchw ? _order.Aggregate(_x, (a, layer) => layer.forward(a)) : _model.forward(_x);
+                    Tensor loss = nn.functional.cross_entropy(logits, _y);
+                    if (zeroed)
                     {
-                        foreach (Parameter p in model.parameters())
+                        foreach (Parameter p in _model.parameters())
                         {
-                            p.grad = null;
+                            p.grad?.zero_();
                         }
                     }
                     else
                     {
-                        optimizer.ZeroGrad();
+                        _optimizer.ZeroGrad();
                     }
                     loss.backward();
-                    optimizer.Step();
+                    _optimizer.Step();
                 }
-                if (block > 0) // the first block warms up
-                {
-                    rates.Add(steps * batch / clock.Elapsed.TotalSeconds);
-                }
+                return steps * _batch / clock.Elapsed.TotalSeconds;
             }
-            return Median(rates);
+            finally
+            {
+                SetOneDnn(true);
+                mallopt(MmapMax, 0); // as Sweep's MallocTuning leaves it
+            }
         }
-        finally
+
+        public void Dispose()
         {
-            SetOneDnn(true);
+            _optimizer.Dispose();
+            _model.Dispose();
+            _x.Dispose();
+            _y.Dispose();
         }
     }
+
+    private const int MmapMax = -4; // M_MMAP_MAX: glibc's default is 65536, Sweep sets 0
+
+    [DllImport("libc.so.6")]
+    private static extern int mallopt(int parameter, int value);
 
     private static double Evaluation(RunConfig config, DatasetInfo info, int batch)
     {

@@ -40,6 +40,6 @@ public sealed class MemoryLayoutTests
     {
         Assume.That(OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("SWEEP_DEFAULT_MALLOC") != "1");
         System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(typeof(MallocTuning).Module.ModuleHandle);
-        Assert.That(MallocTuning.IsActive, Is.True, "mallopt refused M_MMAP_THRESHOLD 32 MiB or M_TRIM_THRESHOLD 512 MiB");
+        Assert.That(MallocTuning.IsActive, Is.True, "mallopt refused M_MMAP_THRESHOLD 32 MiB, M_TRIM_THRESHOLD 512 MiB or M_MMAP_MAX 0");
     }
 }
