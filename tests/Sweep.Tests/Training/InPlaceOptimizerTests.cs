@@ -72,6 +72,39 @@ public sealed class InPlaceOptimizerTests
         TestContext.Out.WriteLine($"largest difference over {Steps} steps: {worst:E1} of a tensor's scale");
     }
 
+    [TestCase("adamw", "lr: [0.001, 0.01, 0.03]\n  weight_decay: [0, 0.1]\n")]
+    [TestCase("sgd", "lr: [0.01, 0.1]\n  momentum: [0, 0.9]\n  weight_decay: [0, 0.01]\n")]
+    public void A_pack_steps_each_slice_as_its_own_run_would(string optimizer, string grid)
+    {
+        IReadOnlyList<RunConfig> runs = Plans.Runs($"optimizer: {optimizer}\ngrid:\n  {grid}");
+        int k = runs.Count;
+        var generator = new TorchSharp.torch.Generator(7);
+        using var pack = new Parameter(randn([k, 6, 5], generator: generator));
+        var singles = Enumerable.Range(0, k).Select(i => new Parameter(pack.detach()[i].clone())).ToList();
+        using var packed = new InPlaceOptimizer([pack], runs, CPU);
+        var alone = runs.Select((run, i) => new InPlaceOptimizer([singles[i]], [run], CPU)).ToList();
+
+        for (int step = 0; step < 5; step++)
+        {
+            using var scope = NewDisposeScope();
+            Tensor gradient = randn([k, 6, 5], generator: generator);
+            packed.ZeroGrad();
+            pack.grad = gradient.clone();
+            packed.Step();
+            for (int i = 0; i < k; i++)
+            {
+                alone[i].ZeroGrad();
+                singles[i].grad = gradient[i].clone();
+                alone[i].Step();
+                Assert.That(pack.detach()[i].data<float>().ToArray(), Is.EqualTo(singles[i].data<float>().ToArray()).Within(1e-6),
+                    $"step {step + 1}, slice {i} ({runs[i].Lr}, momentum {runs[i].Momentum}, weight decay {runs[i].WeightDecay})");
+            }
+        }
+        Assert.That(pack.detach()[0].data<float>().ToArray(), Is.Not.EqualTo(pack.detach()[k - 1].data<float>().ToArray()), "slices with other settings moved differently");
+        alone.ForEach(o => o.Dispose());
+        singles.ForEach(p => p.Dispose());
+    }
+
     [Test]
     public void A_checkpointed_optimizer_continues_exactly_as_an_uninterrupted_one()
     {
