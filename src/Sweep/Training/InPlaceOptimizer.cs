@@ -30,6 +30,10 @@ internal sealed class InPlaceOptimizer : IDisposable
     private readonly int _count;
     // The step number as torch keeps it (a float scalar), read by the Adam kernels.
     private readonly Tensor _stepNumber;
+    // What each kernel call steps, made once: slice k of every parameter and state tensor (the
+    // tensors themselves for a single run), and the step number once per parameter.
+    private readonly Tensor[][] _parameterSlices, _firstSlices, _secondSlices;
+    private readonly Tensor[] _stepNumbers;
     private double[] _lr;
     private long _step;
 
@@ -49,6 +53,10 @@ internal sealed class InPlaceOptimizer : IDisposable
         {
             _state.Add((p, zeros_like(p).DetachFromDisposeScope(), zeros_like(p).DetachFromDisposeScope()));
         }
+        _parameterSlices = SlicesOf(_state.Select(s => (Tensor)s.Param));
+        _firstSlices = SlicesOf(_state.Select(s => s.First));
+        _secondSlices = SlicesOf(_state.Select(s => s.Second));
+        _stepNumbers = Enumerable.Repeat(_stepNumber, _state.Count).ToArray();
     }
 
     /// <summary>Sets each slice's learning rate for the coming steps (0 freezes a slice).</summary>
@@ -57,7 +65,7 @@ internal sealed class InPlaceOptimizer : IDisposable
     /// <summary>
     /// Drops the gradients (PyTorch's zero_grad(set_to_none=True)): backward then hands each
     /// parameter its freshly computed gradient instead of adding it to a zeroed one, which saves
-    /// two passes over every gradient (the seed CNN's step at batch 16: 17–24 % faster).
+    /// two passes over every gradient (the seed CNN's step at batch 16: about 10 % faster).
     /// </summary>
     public void ZeroGrad()
     {
@@ -73,36 +81,40 @@ internal sealed class InPlaceOptimizer : IDisposable
         using var scope = NewDisposeScope();
         _step++;
         _stepNumber.fill_(_step);
-        var withGradient = new List<(Tensor Param, Tensor Gradient, Tensor First, Tensor Second)>(_state.Count);
-        foreach (var (param, first, second) in _state)
-        {
-            if (param.grad is { } gradient)
-            {
-                withGradient.Add((param, gradient, first, second));
-            }
-        }
+        Tensor?[] gradients = _state.Select(s => s.Param.grad).ToArray();
+        // Parameters without a gradient (not used by this batch's loss) are left as they are.
+        int[]? present = gradients.All(g => g is not null) ? null
+            : Enumerable.Range(0, gradients.Length).Where(i => gradients[i] is not null).ToArray();
+        Tensor[] Pick(Tensor[] all) => present is null ? all : present.Select(i => all[i]).ToArray();
+        Tensor[] steps = Pick(_stepNumbers);
         for (int k = 0; k < _count; k++)
         {
-            StepSlice(k, withGradient.Select(t => Slice(t.Param, k)).ToList(), withGradient.Select(t => Slice(t.Gradient, k)).ToList(),
-                withGradient.Select(t => Slice(t.First, k)).ToList(), withGradient.Select(t => Slice(t.Second, k)).ToList());
+            Tensor[] parameters = Pick(_parameterSlices[k]), first = Pick(_firstSlices[k]), second = Pick(_secondSlices[k]);
+            Tensor[] slicedGradients = (present ?? Enumerable.Range(0, gradients.Length)).Select(i => Slice(gradients[i]!, k)).ToArray();
+            RunConfig run = _runs[k];
+            if (_kind == "sgd")
+            {
+                FusedOptimizerKernels.Sgd(parameters, slicedGradients, run.Momentum != 0 ? first : [], run.WeightDecay, run.Momentum, _lr[k],
+                    run.Nesterov, firstStep: _step == 1);
+            }
+            else
+            {
+                FusedOptimizerKernels.Adam(_kind == "adamw", parameters, slicedGradients, first, second, steps, _lr[k], Beta1, Beta2, run.WeightDecay, Epsilon);
+            }
         }
-    }
-
-    private void StepSlice(int k, List<Tensor> parameters, List<Tensor> gradients, List<Tensor> first, List<Tensor> second)
-    {
-        RunConfig run = _runs[k];
-        if (_kind == "sgd")
-        {
-            FusedOptimizerKernels.Sgd(parameters, gradients, run.Momentum != 0 ? first : [], run.WeightDecay, run.Momentum, _lr[k],
-                run.Nesterov, firstStep: _step == 1);
-            return;
-        }
-        FusedOptimizerKernels.Adam(_kind == "adamw", parameters, gradients, first, second, Enumerable.Repeat(_stepNumber, parameters.Count).ToList(),
-            _lr[k], Beta1, Beta2, run.WeightDecay, Epsilon);
     }
 
     // A single run steps whole tensors (any memory layout); slice k of a pack is a contiguous block.
     private Tensor Slice(Tensor tensor, int k) => _count == 1 ? tensor : tensor.view(_count, -1)[k];
+
+    // [k][i]: slice k of tensor i, detached from autograd and kept for the optimizer's lifetime.
+    private Tensor[][] SlicesOf(IEnumerable<Tensor> tensors)
+    {
+        using var scope = NewDisposeScope();
+        Tensor[] detached = tensors.Select(t => t.detach()).ToArray();
+        return Enumerable.Range(0, _count)
+            .Select(k => detached.Select(t => Slice(t, k).DetachFromDisposeScope()).ToArray()).ToArray();
+    }
 
     /// <summary>The optimizer state, for checkpoints: step, then each parameter's two state tensors.</summary>
     public void Save(BinaryWriter writer)
@@ -140,6 +152,10 @@ internal sealed class InPlaceOptimizer : IDisposable
         {
             first.Dispose();
             second.Dispose();
+        }
+        foreach (Tensor slice in new[] { _parameterSlices, _firstSlices, _secondSlices }.SelectMany(slices => slices.SelectMany(k => k)))
+        {
+            slice.Dispose();
         }
         _stepNumber.Dispose();
     }

@@ -81,7 +81,8 @@ public sealed class InPlaceOptimizerTests
         var generator = new TorchSharp.torch.Generator(7);
         using var pack = new Parameter(randn([k, 6, 5], generator: generator));
         var singles = Enumerable.Range(0, k).Select(i => new Parameter(pack.detach()[i].clone())).ToList();
-        using var packed = new InPlaceOptimizer([pack], runs, CPU);
+        using var unused = new Parameter(ones([k, 4])); // no gradient ever: left as it is
+        using var packed = new InPlaceOptimizer([unused, pack], runs, CPU);
         var alone = runs.Select((run, i) => new InPlaceOptimizer([singles[i]], [run], CPU)).ToList();
 
         for (int step = 0; step < 5; step++)
@@ -101,6 +102,7 @@ public sealed class InPlaceOptimizerTests
             }
         }
         Assert.That(pack.detach()[0].data<float>().ToArray(), Is.Not.EqualTo(pack.detach()[k - 1].data<float>().ToArray()), "slices with other settings moved differently");
+        Assert.That(unused.data<float>().ToArray(), Is.All.EqualTo(1f), "a parameter without a gradient is not stepped");
         alone.ForEach(o => o.Dispose());
         singles.ForEach(p => p.Dispose());
     }
