@@ -225,8 +225,8 @@ internal static class Explore
     // at::globalContext().setUserEnabledMkldnn(bool): torch.backends.mkldnn.enabled in PyTorch.
     private static unsafe void SetOneDnn(bool enabled)
     {
-        nint library = NativeLibrary.Load("libtorch_cpu.so", typeof(TorchSharp.torch).Assembly, null);
-        nint context = ((delegate* unmanaged[Cdecl]<nint>)NativeLibrary.GetExport(library, "_ZN2at13globalContextEv"))();
-        ((delegate* unmanaged[Cdecl]<nint, byte, void>)NativeLibrary.GetExport(library, "_ZN2at7Context20setUserEnabledMkldnnEb"))(context, enabled ? (byte)1 : (byte)0);
+        Sweep.Native.LibTorch.TryGetExport("_ZN2at13globalContextEv", out nint global);
+        Sweep.Native.LibTorch.TryGetExport("_ZN2at7Context20setUserEnabledMkldnnEb", out nint set);
+        ((delegate* unmanaged[Cdecl]<nint, byte, void>)set)(((delegate* unmanaged[Cdecl]<nint>)global)(), enabled ? (byte)1 : (byte)0);
     }
 }

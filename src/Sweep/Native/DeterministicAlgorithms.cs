@@ -28,7 +28,7 @@ internal static unsafe class DeterministicAlgorithms
     {
         lock (Gate)
         {
-            if (!TryContext(out nint library, out nint context))
+            if (!TryContext(out nint context))
             {
                 return "this libtorch does not export its deterministic-algorithms switch";
             }
@@ -37,12 +37,12 @@ internal static unsafe class DeterministicAlgorithms
             {
                 setenv("CUBLAS_WORKSPACE_CONFIG", ":4096:8", 0);
             }
-            ((delegate* unmanaged[Cdecl]<nint, byte, byte, void>)NativeLibrary.GetExport(library, SetAlgorithms))(context, 1, 0);
-            if (NativeLibrary.TryGetExport(library, SetCudnnDeterministic, out nint cudnn))
+            SetAlgorithmsTo(context, true);
+            if (LibTorch.TryGetExport(SetCudnnDeterministic, out nint cudnn))
             {
                 ((delegate* unmanaged[Cdecl]<nint, byte, void>)cudnn)(context, 1);
             }
-            if (NativeLibrary.TryGetExport(library, SetCudnnBenchmark, out nint benchmark))
+            if (LibTorch.TryGetExport(SetCudnnBenchmark, out nint benchmark))
             {
                 ((delegate* unmanaged[Cdecl]<nint, byte, void>)benchmark)(context, 0);
             }
@@ -55,9 +55,9 @@ internal static unsafe class DeterministicAlgorithms
     {
         lock (Gate)
         {
-            if (TryContext(out nint library, out nint context))
+            if (TryContext(out nint context))
             {
-                ((delegate* unmanaged[Cdecl]<nint, byte, byte, void>)NativeLibrary.GetExport(library, SetAlgorithms))(context, 0, 0);
+                SetAlgorithmsTo(context, false);
             }
         }
     }
@@ -65,28 +65,28 @@ internal static unsafe class DeterministicAlgorithms
     /// <summary>libtorch's own answer to "are deterministic algorithms on?" (null: it cannot be asked).</summary>
     public static bool? IsEnabled()
     {
-        if (!TryContext(out nint library, out nint context) || !NativeLibrary.TryGetExport(library, GetAlgorithms, out nint get))
+        if (!TryContext(out nint context) || !LibTorch.TryGetExport(GetAlgorithms, out nint get))
         {
             return null;
         }
         return ((delegate* unmanaged[Cdecl]<nint, byte>)get)(context) != 0;
     }
 
-    private static bool TryContext(out nint library, out nint context)
+    private static bool TryContext(out nint context)
     {
         context = 0;
-        // TorchSharp has loaded libtorch_cpu by the time a run trains; this finds that same copy.
-        if (!NativeLibrary.TryLoad("libtorch_cpu.so", typeof(TorchSharp.torch).Assembly, null, out library)
-            && !NativeLibrary.TryLoad("libtorch_cpu.so", out library))
-        {
-            return false;
-        }
-        if (!NativeLibrary.TryGetExport(library, GlobalContext, out nint global) || !NativeLibrary.TryGetExport(library, SetAlgorithms, out _))
+        if (!LibTorch.TryGetExport(GlobalContext, out nint global) || !LibTorch.TryGetExport(SetAlgorithms, out _))
         {
             return false;
         }
         context = ((delegate* unmanaged[Cdecl]<nint>)global)();
         return context != 0;
+    }
+
+    private static void SetAlgorithmsTo(nint context, bool enabled)
+    {
+        LibTorch.TryGetExport(SetAlgorithms, out nint set);
+        ((delegate* unmanaged[Cdecl]<nint, byte, byte, void>)set)(context, enabled ? (byte)1 : (byte)0, 0);
     }
 
     [DllImport("libc.so.6")]

@@ -100,17 +100,8 @@ internal static unsafe class FusedOptimizerKernels
         return new TensorList((nint)slots, tensors.Count);
     }
 
-    private static (nint, nint, nint)? Resolve()
-    {
-        if (!NativeLibrary.TryLoad("libtorch_cpu.so", typeof(TorchSharp.torch).Assembly, null, out nint library)
-            && !NativeLibrary.TryLoad("libtorch_cpu.so", out library))
-        {
-            return null;
-        }
-        return NativeLibrary.TryGetExport(library, AdamName, out nint adam)
-            && NativeLibrary.TryGetExport(library, AdamWName, out nint adamW)
-            && NativeLibrary.TryGetExport(library, SgdName, out nint sgd)
+    private static (nint, nint, nint)? Resolve() =>
+        LibTorch.TryGetExport(AdamName, out nint adam) && LibTorch.TryGetExport(AdamWName, out nint adamW) && LibTorch.TryGetExport(SgdName, out nint sgd)
             ? (adam, adamW, sgd)
             : null;
-    }
 }
