@@ -51,7 +51,7 @@ internal sealed class HalvingRepository(SqliteConnection connection)
                 INSERT OR IGNORE INTO halving_decisions (halving_key, run_id, rung_epoch, metric, value, configuration_mean, group_name, rank, kept, decided_at)
                 VALUES (@halvingKey, @RunId, @RungEpoch, @metric, @Value, @ConfigurationMean, @Group, @Rank, @Kept, @now);
                 """,
-                new { halvingKey, d.RunId, d.RungEpoch, metric, Value = Finite(d.Value), ConfigurationMean = Finite(d.ConfigurationMean), d.Group, d.Rank, Kept = d.Kept ? 1 : 0, now }, tx);
+                new { halvingKey, d.RunId, d.RungEpoch, metric, Value = Number(d.Value), ConfigurationMean = Number(d.ConfigurationMean), d.Group, d.Rank, Kept = d.Kept ? 1 : 0, now }, tx);
             if (!d.Kept)
             {
                 connection.Execute("UPDATE runs SET status = @pruned, pruned_at_epoch = @RungEpoch WHERE run_id = @RunId AND status = @paused;",
@@ -60,6 +60,4 @@ internal sealed class HalvingRepository(SqliteConnection connection)
         }
         tx.Commit();
     }
-
-    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
 }

@@ -12,6 +12,9 @@ internal static class StoredValues
     /// <summary>SQLite has no NaN (it refuses to bind one); store NULL. Infinities are kept.</summary>
     public static double? Number(double value) => double.IsNaN(value) ? null : value;
 
+    /// <inheritdoc cref="Number(double)"/>
+    public static double? Number(double? value) => value is { } v ? Number(v) : null;
+
     /// <summary>Whether the database has the table (older schema versions lack the newer ones).</summary>
     public static bool HasTable(SqliteConnection connection, string name) =>
         connection.ExecuteScalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = @name;", new { name }) > 0;
