@@ -39,7 +39,7 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
         foreach (PlannedRun done in claim.FinishedElsewhere)
         {
             progress.Info($"{tickets[done.RunId]}: finished by another worker");
-            session.Clock.Finish(done.RunId, (long)done.Config.Epochs * session.DataOf(done.Config).Train.Count);
+            session.FinishOnClock(done, done.Config.Epochs);
             ends.Add(new RunEnd(done, RunStatus.Completed, null, ByAnotherWorker: true));
         }
         var group = claim.Begun.Select(r => tickets[r.RunId]).ToList();
@@ -174,7 +174,7 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
             // A run paused at a halving rung stays on the clock where it stopped; the rung's decision ends or continues it.
             foreach (RunTicket t in tickets.Where(_ => !paused))
             {
-                session.Clock.Finish(t.Run.RunId, (long)t.Run.Config.Epochs * session.DataOf(t.Run.Config).Train.Count);
+                session.FinishOnClock(t.Run, t.Run.Config.Epochs);
             }
         }
     }

@@ -39,7 +39,7 @@ internal sealed class SweepRunner(ISweepProgress progress, int parallel = 1, boo
         if (plan.Halving is { } halving)
         {
             var schedule = new HalvingSchedule(plan, halving, new HalvingRepository(connection), _progress,
-                (run, rung) => session.Clock.Finish(run.RunId, (long)rung * session.DataOf(run.Config).Train.Count));
+                session.FinishOnClock);
             results = schedule.Run(toTrain, (runs, rung) => RunItems(runs.Select(r => new WorkItem([r])).ToList(), lifecycle, tickets, rung, cancel), cancel);
         }
         else

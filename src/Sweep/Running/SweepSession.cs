@@ -39,6 +39,9 @@ internal sealed record SweepSession(
 
     public DatasetPair DataOf(RunConfig config) => Datasets[DataRequest.For(config)];
 
+    /// <summary>Counts a run done on the time-left clock once it has trained <paramref name="epochs"/> epochs.</summary>
+    public void FinishOnClock(PlannedRun run, int epochs) => Clock.Finish(run.RunId, (long)epochs * DataOf(run.Config).Train.Count);
+
     /// <summary>Images the runs will train: every epoch, or with halving the plan's budget share of them (an estimate: survivors are not known yet).</summary>
     private static long PlannedImages(SweepPlan plan, IReadOnlyList<PlannedRun> toTrain, IReadOnlyDictionary<DataRequest, DatasetPair> datasets)
     {
