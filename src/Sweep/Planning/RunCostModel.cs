@@ -38,13 +38,13 @@ internal static class RunCostModel
         return ips is > 0 ? TimeSpan.FromSeconds(c.Epochs * TrainImages(c) / ips.Value) : null;
     }
 
-    /// <summary>Bytes one slice of a fused pack needs: weights, gradients, two optimizer moments and a scratch tensor, plus activations.</summary>
+    /// <summary>Bytes one slice of a fused pack needs: weights, gradients and two optimizer state tensors, plus activations.</summary>
     public static double FusedSliceBytes(RunConfig c)
     {
         DatasetInfo info = PlannedShape(c);
         double parameters = c.Model switch { "seed-cnn" => 9.5e6 * info.Channels * info.Height * info.Width / 3072.0, "vgg" => 9.2e6 * Math.Pow(c.VggWidth / 64.0, 2), _ => 1.1e5 };
         double activations = c.BatchSize * info.Height * info.Width * (c.Model == "small-cnn" ? 64.0 : c.Model == "vgg" ? c.VggWidth * 4.0 : 200.0) * 3;
-        return (parameters * 5 + activations) * sizeof(float);
+        return (parameters * 4 + activations) * sizeof(float);
     }
 
     /// <summary>The data set's shape as far as planning knows it: an image folder's from its size settings (64 when automatic).</summary>
