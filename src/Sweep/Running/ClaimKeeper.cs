@@ -91,6 +91,8 @@ internal sealed class HeldRuns : IDisposable
 {
     private readonly CancellationTokenSource _cancel;
     private readonly Action<HeldRuns> _release;
+    private readonly Lock _gate = new();
+    private bool _disposed;
 
     public HeldRuns(IReadOnlyList<string> runIds, CancellationToken outer, Action<HeldRuns> release)
     {
@@ -106,15 +108,26 @@ internal sealed class HeldRuns : IDisposable
     /// <summary>Another worker took over one of these runs.</summary>
     public bool Lost { get; private set; }
 
+    /// <summary>Safe after the runs ended: a heartbeat that began before they did may report them lost afterwards.</summary>
     public void MarkLost()
     {
-        Lost = true;
-        _cancel.Cancel();
+        lock (_gate)
+        {
+            Lost = true;
+            if (!_disposed)
+            {
+                _cancel.Cancel();
+            }
+        }
     }
 
     public void Dispose()
     {
         _release(this);
-        _cancel.Dispose();
+        lock (_gate)
+        {
+            _disposed = true;
+            _cancel.Dispose();
+        }
     }
 }

@@ -122,7 +122,7 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
                     $"paused after epoch {results[i].Epochs.LastOrDefault()?.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(already reached)"} for the halving decision"),
                 _ => End(t, RunStatus.Completed, null, results[i].Message),
             }).ToList();
-            if (AllOrNull(ends) is not { } recorded)
+            if (AllOrTakenOver(tickets, ends) is not { } recorded)
             {
                 return null;
             }
@@ -134,14 +134,7 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
         }
         catch (Exception ex) when (held.Lost || ex is ClaimLostException)
         {
-            // This worker was silent past the lease and another took over: stop writing, release what
-            // it still holds (a pack's other members) and look at the item again later.
-            progress.Warning($"{string.Join(", ", tickets.Select(t => t.ToString()))}: another worker took over after this worker's heartbeat lapsed; leaving the run to it");
-            foreach (RunTicket t in tickets)
-            {
-                End(t, RunStatus.Interrupted, null, "paused: another worker took over a run of its pack", shown: null);
-            }
-            return null;
+            return TakenOver(tickets);
         }
         catch (Exception ex) when (DiskFullException.PathOf(ex, session.Layout.DatabasePath) is { } path)
         {
@@ -161,13 +154,15 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
         }
         catch (OperationCanceledException)
         {
-            return AllOrNull(tickets.Select(t => End(t, RunStatus.Interrupted, null,
+            return AllOrTakenOver(tickets, tickets.Select(t => End(t, RunStatus.Interrupted, null,
                 "stopped by the user; run the sweep again to continue from the last checkpoint", shown: null)).ToList());
         }
         catch (Exception ex) when (ex is not SweepInputException)
         {
             string message = failurePrefix + FailureMessage.For(ex, config, session.Parallel);
-            return AllOrNull(tickets.Select(t => End(t, RunStatus.Failed, null, message)).ToList());
+            // Checked by recording the failure: a worker that wakes after its lease fails on whatever
+            // the new holder changed under it (a checkpoint file), and that is a takeover, not a failure.
+            return AllOrTakenOver(tickets, tickets.Select(t => End(t, RunStatus.Failed, null, message)).ToList());
         }
         finally
         {
@@ -179,7 +174,23 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
         }
     }
 
-    private static List<RunEnd>? AllOrNull(List<RunEnd?> ends) => ends.Any(e => e is null) ? null : ends.Select(e => e!).ToList();
+    /// <summary>The endings when every one was recorded; otherwise this worker lost a run to another and steps back.</summary>
+    private List<RunEnd>? AllOrTakenOver(IReadOnlyList<RunTicket> tickets, List<RunEnd?> ends) =>
+        ends.Any(e => e is null) ? TakenOver(tickets) : ends.Select(e => e!).ToList();
+
+    /// <summary>
+    /// This worker was silent past the lease and another took over: it stops writing, releases what
+    /// it still holds (a pack's other members) and looks at the item again later. Always null.
+    /// </summary>
+    private List<RunEnd>? TakenOver(IReadOnlyList<RunTicket> tickets)
+    {
+        progress.Warning($"{string.Join(", ", tickets.Select(t => t.ToString()))}: another worker took over after this worker's heartbeat lapsed; leaving the run to it");
+        foreach (RunTicket t in tickets)
+        {
+            End(t, RunStatus.Interrupted, null, "paused: another worker took over a run of its pack", shown: null);
+        }
+        return null;
+    }
 
     private RunEnd? End(RunTicket ticket, RunStatus status, long? divergedAt, string? message) => End(ticket, status, divergedAt, message, message);
 
