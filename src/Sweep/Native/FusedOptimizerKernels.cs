@@ -90,12 +90,11 @@ internal static unsafe class FusedOptimizerKernels
         GC.KeepAlive(momentumBuffers);
     }
 
-    // A TorchSharp handle points at an at::Tensor, whose only field is its TensorImpl pointer.
     private static TensorList Fill(nint* slots, IReadOnlyList<Tensor> tensors)
     {
         for (int i = 0; i < tensors.Count; i++)
         {
-            slots[i] = *(nint*)tensors[i].Handle;
+            slots[i] = TensorIdentity.Of(tensors[i]);
         }
         return new TensorList((nint)slots, tensors.Count);
     }

@@ -1,4 +1,5 @@
 using Sweep.Kernel;
+using Sweep.Native;
 using static TorchSharp.torch;
 
 namespace Sweep.Training;
@@ -19,14 +20,47 @@ internal sealed class TorchScriptNetwork : nn.Module<Tensor, Tensor>
         // The script module's own tensors, registered here rather than the module itself: TorchSharp
         // 0.107 disposes a child script module and then walks into it, which throws. Names lose their
         // dots (conv.weight → conv_weight), which registration requires.
+        var seen = new HashSet<nint>();
         foreach (var (name, parameter) in module.named_parameters())
         {
-            register_parameter(name.Replace('.', '_'), parameter);
+            // libtorch lists a weight two layers share once per layer; PyTorch counts it once, and so
+            // must the optimizer, or it would step the weight twice with two states.
+            if (seen.Add(TensorIdentity.Of(parameter)))
+            {
+                register_parameter(name.Replace('.', '_'), RowMajor(parameter));
+            }
+            else
+            {
+                parameter.Dispose(); // this wrapper only; the tensor lives on in the module
+            }
         }
         foreach (var (name, buffer) in module.named_buffers())
         {
-            register_buffer(name.Replace('.', '_'), buffer);
+            if (seen.Add(TensorIdentity.Of(buffer)))
+            {
+                register_buffer(name.Replace('.', '_'), RowMajor(buffer));
+            }
+            else
+            {
+                buffer.Dispose();
+            }
         }
+    }
+
+    /// <summary>
+    /// Moves a tensor stored other than row-major (channels-last, transposed, a slice with gaps) into
+    /// row-major storage of its own, in place, so the script module computes with it as before. The
+    /// optimizer's fused kernels walk a tensor as one block and checkpoints write its bytes in order.
+    /// </summary>
+    private static T RowMajor<T>(T tensor) where T : Tensor
+    {
+        if (!tensor.is_contiguous())
+        {
+            using var noGrad = no_grad();
+            using Tensor copy = tensor.contiguous();
+            tensor.set_(copy);
+        }
+        return tensor;
     }
 
     public override void train(bool train = true)

@@ -23,6 +23,8 @@ public sealed class TorchScriptModelTests
 
     [TestCase("scripted.pt")]
     [TestCase("traced-eval.pt")]
+    [TestCase("tied.pt")] // two layers share a weight
+    [TestCase("strided.pt")] // parameters stored channels-last, transposed and as a slice with gaps
     public void A_TorchScript_model_trains_and_its_saved_weights_give_the_recorded_accuracy(string fixture)
     {
         using var dir = new TempDir();
@@ -50,6 +52,30 @@ public sealed class TorchScriptModelTests
         trained.load(dir.File($"results/models/{runId}.pt"));
         Assert.That(Evaluation.Run(trained, 1, x => trained.forward(x).unsqueeze(0), images).Accuracy[0], Is.EqualTo(recorded));
         Assert.That(Evaluation.Run(untrained, 1, x => untrained.forward(x).unsqueeze(0), images).Accuracy[0], Is.Not.EqualTo(recorded));
+    }
+
+    [Test]
+    public void A_weight_two_layers_share_is_one_parameter_and_one_Adam_step_moves_it_once()
+    {
+        RunConfig config = Plans.OneRun(Sweep(Fixture("tied.pt")));
+        using var network = ModelFactory.Create(config, KnownDatasets.Describe(config.Dataset), CPU);
+        var names = network.named_parameters().Select(p => p.name).ToList();
+        Assert.That(names, Is.EquivalentTo(new[] { "inp_weight", "inp_bias", "h1_weight", "h1_bias", "h2_bias", "out_weight", "out_bias" }),
+            "PyTorch's parameters() lists the shared weight once");
+        Tensor shared = network.named_parameters().Single(p => p.name == "h1_weight").parameter;
+        using Tensor before = shared.detach().clone();
+        using var optimizer = new InPlaceOptimizer(network.parameters(), [config], CPU);
+
+        using (var scope = NewDisposeScope())
+        {
+            var generator = new Generator(3);
+            nn.functional.cross_entropy(network.forward(randn([16, 1, 28, 28], generator: generator)), randint(0, 10, [16], generator: generator)).backward();
+            optimizer.Step();
+        }
+
+        // Adam's first step moves every element by lr·g/(|g|+eps), at most lr; stepped twice it would move up to 2·lr.
+        double moved = (shared.detach() - before).abs().max().item<float>();
+        Assert.That(moved, Is.GreaterThan(config.Lr * 0.9).And.LessThanOrEqualTo(config.Lr * 1.001));
     }
 
     [Test]
