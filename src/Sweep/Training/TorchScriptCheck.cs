@@ -7,7 +7,8 @@ namespace Sweep.Training;
 /// <summary>
 /// Checks a TorchScript model against the data set before anything is written: it loads, takes a
 /// batch of two images of the data set's shape, returns one score per class for each, and gives
-/// the same answer twice in eval mode (a module traced in training mode keeps its dropout on).
+/// the same answer twice in eval mode (a module traced in training mode keeps its dropout on),
+/// and has weights to train.
 /// </summary>
 internal static class TorchScriptCheck
 {
@@ -15,6 +16,11 @@ internal static class TorchScriptCheck
     {
         string shape = $"2 × {data.Channels} × {data.Height} × {data.Width}";
         using var network = TorchScriptNetwork.Load(config.ModelFile, device);
+        if (!network.parameters().Any(p => p.requires_grad))
+        {
+            throw new SweepInputException(
+                $"model_file {config.ModelFile} has no trainable parameters (none, or all with requires_grad=False), so there is nothing to train; save the model with its layers' weights trainable.");
+        }
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         using var generator = new Generator(0, device);
@@ -25,6 +31,16 @@ internal static class TorchScriptCheck
         {
             throw new SweepInputException(
                 $"model_file {config.ModelFile} returns shape [{string.Join(", ", scores.shape)}] for {shape} images of {data.Name}; it must return [2, {data.Classes}], one score per class of the data set for each image.");
+        }
+        if (!scores.is_floating_point())
+        {
+            throw new SweepInputException(
+                $"model_file {config.ModelFile} returns {scores.dtype} values; it must return floating-point class scores (logits), which the loss can differentiate.");
+        }
+        if (scores.isnan().any().item<bool>())
+        {
+            throw new SweepInputException(
+                $"model_file {config.ModelFile} returns NaN scores for {shape} random images in eval mode; check its forward for a division by zero or a NaN in its weights.");
         }
         if (!scores.allclose(Forward(network, images, config, data, shape)))
         {
@@ -40,6 +56,11 @@ internal static class TorchScriptCheck
         try
         {
             return network.forward(images);
+        }
+        catch (InvalidCastException)
+        {
+            throw new SweepInputException(
+                $"model_file {config.ModelFile} returns something other than one tensor (a tuple, list or dict) for {shape} images; its forward must return a single [N, {data.Classes}] tensor of class scores.");
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
