@@ -37,6 +37,14 @@ internal sealed class ImageTensors : IDisposable
     public int TestCount => (int)TestLabels.shape[0];
 
     /// <summary>
+    /// Images an epoch trains on: all of them, except that a last batch of a single image is left
+    /// out (a different image each epoch, as the order is shuffled). Batch norm cannot normalise one
+    /// value per channel: libtorch then records a NaN running variance and every later test loss is
+    /// NaN, where PyTorch refuses the batch with "Expected more than 1 value per channel".
+    /// </summary>
+    public int TrainedPerEpoch(int batchSize) => TrainCount > 1 && TrainCount % batchSize == 1 ? TrainCount - 1 : TrainCount;
+
+    /// <summary>
     /// One epoch of training batches in the order the generator shuffles them: the images
     /// augmented as bytes when asked (a quarter of the memory traffic of floats), then normalised,
     /// with their labels. Each batch lives in its own dispose scope, which ends when the caller
@@ -45,13 +53,14 @@ internal sealed class ImageTensors : IDisposable
     public IEnumerable<TrainingBatch> Batches(int batchSize, bool augment, Generator generator, CancellationToken cancel)
     {
         using Tensor order = randperm(TrainCount, dtype: int64, device: Device, generator: generator);
-        int count = (TrainCount + batchSize - 1) / batchSize;
+        int used = TrainedPerEpoch(batchSize);
+        int count = (used + batchSize - 1) / batchSize;
         for (int batch = 0; batch < count; batch++)
         {
             cancel.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             int start = batch * batchSize;
-            int size = Math.Min(batchSize, TrainCount - start);
+            int size = Math.Min(batchSize, used - start);
             Tensor index = order.narrow(0, start, size);
             Tensor x = TrainImages.index_select(0, index);
             if (augment)

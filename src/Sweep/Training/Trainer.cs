@@ -81,7 +81,7 @@ internal sealed class Trainer
             var (trainLoss, lastLoss, seconds) = TrainEpoch(config, model, optimizer, generator, images, epoch, observer, cancel);
             var (testLoss, testAccuracy, testAuc) = Evaluation.Run(model, 1, x => model.forward(x).unsqueeze(0), images);
             var metrics = new EpochMetrics(epoch, trainLoss, lastLoss, testLoss[0], testAccuracy[0], lr, seconds,
-                images.TrainCount / Math.Max(seconds, 1e-9), testAuc[0]);
+                images.TrainedPerEpoch(config.BatchSize) / Math.Max(seconds, 1e-9), testAuc[0]);
             epochs.Add(metrics);
             observer.OnEpoch(metrics);
             if (DivergenceRule.Check(config, data.Info.Classes, epoch, trainLoss) is { } diverged)
@@ -123,6 +123,6 @@ internal sealed class Trainer
             observer.OnBatch(epoch, batch, batches);
         }
         double seconds = clock.Elapsed.TotalSeconds;
-        return (lossSum.item<double>() / images.TrainCount, lastLoss.item<float>(), seconds);
+        return (lossSum.item<double>() / images.TrainedPerEpoch(config.BatchSize), lastLoss.item<float>(), seconds);
     }
 }

@@ -30,6 +30,18 @@ public sealed class TrainerTests
     }
 
     [Test]
+    public void A_last_batch_of_one_image_is_left_out_so_batch_norm_keeps_finite_statistics()
+    {
+        // 41 images in batches of 8: five batches and one image over. VGG's deepest batch norm sees
+        // one value per channel from a batch of one image, and libtorch then records a NaN variance.
+        var (result, recorder) = Train(Config("model: vgg\nvgg_width: 8\ntrain_size: 41\ntest_size: 50\nepochs: 2\nthreads: 1\ngrid:\n  lr: [0.003]\n  batch_size: [8]\n"));
+
+        Assert.That(result.Outcome, Is.EqualTo(RunOutcome.Completed));
+        Assert.That(recorder.Batches, Is.EqualTo(2 * 5), "40 of the 41 images, a different one left out each epoch");
+        Assert.That(recorder.Epochs.Select(e => e.TestLoss), Is.All.Matches<double>(double.IsFinite));
+    }
+
+    [Test]
     public void Deterministic_runs_of_one_configuration_are_bit_identical()
     {
         RunConfig config = Config("train_size: 300\ntest_size: 100\nepochs: 2\naugment: true\ndeterministic: true\ngrid:\n  lr: [0.001]\n  batch_size: [16]\n");

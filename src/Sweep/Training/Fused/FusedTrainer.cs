@@ -54,7 +54,7 @@ internal sealed class FusedTrainer
                 {
                     continue;
                 }
-                var metrics = new EpochMetrics(epoch, trainLoss[i], lastLoss[i], testLoss[i], accuracy[i], rates[i], seconds, images.TrainCount / Math.Max(seconds, 1e-9), auc[i]);
+                var metrics = new EpochMetrics(epoch, trainLoss[i], lastLoss[i], testLoss[i], accuracy[i], rates[i], seconds, images.TrainedPerEpoch(configs[i].BatchSize) / Math.Max(seconds, 1e-9), auc[i]);
                 epochs[i].Add(metrics);
                 observers[i].OnEpoch(metrics);
                 if (DivergenceRule.Check(configs[i], data.Info.Classes, epoch, trainLoss[i]) is { } why)
@@ -137,6 +137,6 @@ internal sealed class FusedTrainer
         }
         double seconds = clock.Elapsed.TotalSeconds;
         double[] sums = lossSum.data<double>().ToArray();
-        return (sums.Select(s => s / images.TrainCount).ToArray(), lastLoss.data<float>().Select(v => (double)v).ToArray(), seconds);
+        return (sums.Select(s => s / images.TrainedPerEpoch(config.BatchSize)).ToArray(), lastLoss.data<float>().Select(v => (double)v).ToArray(), seconds);
     }
 }
