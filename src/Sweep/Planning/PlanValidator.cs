@@ -19,6 +19,12 @@ internal static class PlanValidator
             {
                 throw new SweepInputException($"{path}: nesterov: true needs optimizer: sgd with a momentum above 0 (got optimizer {config.Optimizer}, momentum {config.Momentum}); set both or drop nesterov.");
             }
+            if (config.Model == "vgg" && config.BatchSize < 2)
+            {
+                // Its last blocks see 1×1 maps: batch norm over one image has no variance, and libtorch records a NaN for it.
+                throw new SweepInputException(
+                    $"{path}: model vgg cannot train with batch_size 1: its batch norm needs at least 2 images per batch (PyTorch refuses one); use a batch_size of 2 or more.");
+            }
             int trainSize = RunCostModel.TrainImages(config);
             // An image folder's size is known once its files are read; the preflight checks it then.
             if (config.Dataset != KnownDatasets.ImageFolder && config.BatchSize > trainSize)

@@ -102,6 +102,7 @@ public sealed class SweepFileParserTests
         yield return Case("lr: !!python/object:os.system 1\ngrid:\n  epochs: [1]\n", "the YAML tag 'tag:yaml.org,2002:python/object:os.system' is not allowed");
         yield return Case("grid:\n  lr: [!Custom 0.1]\n", "the YAML tag '!Custom' is not allowed");
         yield return Case("nesterov: true\ngrid:\n  lr: [0.1]\n", "nesterov: true needs optimizer: sgd with a momentum above 0");
+        yield return Case("model: vgg\ngrid:\n  batch_size: [1, 16]\n", "model vgg cannot train with batch_size 1");
         yield return Case("model: vgg\nvgg_depth: 12\ngrid:\n  lr: [0.1]\n", "'12' is not a known vgg_depth; allowed: one of 11, 13, 16, 19");
         yield return Case("lr_schedule: linear\ngrid:\n  lr: [0.1]\n", "allowed: one of constant, step, cosine");
         yield return Case("mirror: ftp://x\ngrid:\n  lr: [0.1]\n", "'ftp://x' is not an http(s) URL");
@@ -129,7 +130,7 @@ public sealed class SweepFileParserTests
 
     /// <summary>Mistakes of the whole file or plan have no one position; the README names them. Every other message starts with file:line:column.</summary>
     private static readonly string[] WholeFileMistakes =
-        ["the file is empty", "must be a mapping", "there is no 'grid'", "the plan holds the same run twice", "nesterov: true needs", "is larger than the training set",
+        ["the file is empty", "must be a mapping", "there is no 'grid'", "the plan holds the same run twice", "nesterov: true needs", "is larger than the training set", "cannot train with batch_size 1",
          "cannot be combined with 'fuse'", "needs every run to plan the same epochs", "is not below epochs"];
 
     [TestCaseSource(nameof(BadFiles))]
