@@ -84,7 +84,7 @@ internal sealed class Trainer
                 images.TrainedPerEpoch(config.BatchSize) / Math.Max(seconds, 1e-9), testAuc[0]);
             epochs.Add(metrics);
             observer.OnEpoch(metrics);
-            if (DivergenceRule.Check(config, data.Info.Classes, epoch, trainLoss) is { } diverged)
+            if (DivergenceRule.Check(config, data.Info.Classes, epoch, trainLoss, testLoss[0]) is { } diverged)
             {
                 return new RunResult(RunOutcome.Diverged, epochs, epoch, diverged);
             }

@@ -57,7 +57,7 @@ internal sealed class FusedTrainer
                 var metrics = new EpochMetrics(epoch, trainLoss[i], lastLoss[i], testLoss[i], accuracy[i], rates[i], seconds, images.TrainedPerEpoch(configs[i].BatchSize) / Math.Max(seconds, 1e-9), auc[i]);
                 epochs[i].Add(metrics);
                 observers[i].OnEpoch(metrics);
-                if (DivergenceRule.Check(configs[i], data.Info.Classes, epoch, trainLoss[i]) is { } why)
+                if (DivergenceRule.Check(configs[i], data.Info.Classes, epoch, trainLoss[i], testLoss[i]) is { } why)
                 {
                     active[i] = false;
                     diverged[i] = epoch;
