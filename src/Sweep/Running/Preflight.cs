@@ -38,7 +38,7 @@ internal static class Preflight
         return loaded;
     }
 
-    /// <summary>What only the loaded data shows: a batch larger than the training images, images too small for the model.</summary>
+    /// <summary>What only the loaded data shows: a batch larger than the training images, a single class, images too small for the model.</summary>
     private static void CheckFits(RunConfig config, DatasetPair data, string path)
     {
         int images = data.Train.Count;
@@ -48,6 +48,12 @@ internal static class Preflight
             string advice = config.TrainSize == images ? "a larger train_size" : "more images";
             throw new SweepInputException(
                 $"{path}: batch_size {config.BatchSize} is larger than the training set ({images} images of {data.Info.Title}); use a batch size of at most {images} or {advice}.");
+        }
+        if (data.Info.Classes < 2)
+        {
+            // An image folder with one class folder: every loss would be 0 and every accuracy 100 %.
+            throw new SweepInputException(
+                $"{path}: {data.Info.Title} has one class; a classifier needs at least two classes to tell apart, so add a folder per class under train/ and test/.");
         }
         int side = Math.Min(data.Info.Height, data.Info.Width);
         if (ModelFactory.SmallestSide(config.Model) is { } smallest && side < smallest)

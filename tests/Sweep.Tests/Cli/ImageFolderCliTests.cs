@@ -43,7 +43,7 @@ public sealed class ImageFolderCliTests
     }
 
     [Test]
-    public void A_batch_larger_than_the_folder_or_images_too_small_for_the_model_are_input_errors()
+    public void A_batch_larger_than_the_folder_images_too_small_for_the_model_or_a_single_class_are_input_errors()
     {
         using var dir = new TempDir();
         ImageFolders.Shapes(dir.File("shapes"), 2, 1);
@@ -58,6 +58,18 @@ public sealed class ImageFolderCliTests
         result = SweepCli.Run(dir.Path, "sweep", "s.yaml");
         Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
         Assert.That(result.Stderr, Does.Contain("model seed-cnn needs images of at least 8×8, but image folder shapes gives 6×6; set image_size to 8 or more"));
+
+        foreach (string split in new[] { "train", "test" })
+        {
+            foreach (string other in Directory.GetDirectories(dir.File($"shapes/{split}")).Where(d => Path.GetFileName(d) != "disc"))
+            {
+                Directory.Delete(other, recursive: true);
+            }
+        }
+        dir.Write("s.yaml", "name: shapes\ndataset: imagefolder\ndata_dir: shapes\nimage_size: 16\nbatch_size: 2\ngrid:\n  lr: [0.001]\n");
+        result = SweepCli.Run(dir.Path, "sweep", "s.yaml");
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("image folder shapes has one class; a classifier needs at least two classes"));
         Assert.That(File.Exists(dir.File("results/results.db")), Is.False, "nothing was written");
     }
 }
