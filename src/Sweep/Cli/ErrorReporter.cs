@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Spectre.Console.Cli;
 using Sweep.Kernel;
+using Sweep.Storage;
 
 namespace Sweep.Cli;
 
@@ -29,6 +30,10 @@ internal static class ErrorReporter
                 stderr.WriteLine("error: the results database stayed locked by another process for longer than the busy timeout "
                     + "(a paused or hung sweep worker, or a SQLite browser with unwritten changes); resume, close or stop that process and run the command again.");
                 return ExitCodes.Failure;
+            case SqliteException { SqliteErrorCode: ResultsDatabase.Damaged }:
+                // Found after opening, by a query that reached the damaged pages.
+                stderr.WriteLine($"error: {ResultsDatabase.DamagedMessage(null)}");
+                return ExitCodes.InvalidInput;
             case OperationCanceledException:
                 stderr.WriteLine("interrupted.");
                 return ExitCodes.Interrupted;

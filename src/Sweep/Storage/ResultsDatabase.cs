@@ -32,8 +32,9 @@ internal static class ResultsDatabase
         SqliteConnection connection = Open(path, SqliteOpenMode.ReadWriteCreate);
         try
         {
-            // Refuse a newer schema before changing anything, the journal mode included.
+            // Refuse a newer schema and a damaged file before changing anything, the journal mode included.
             CheckNotNewer(SchemaVersion(connection), path);
+            CheckIntact(connection, path);
             connection.Execute("PRAGMA journal_mode = WAL;");
             Migrate(connection, path);
             ConfigKeyBackfill.Apply(connection);
@@ -44,6 +45,28 @@ internal static class ResultsDatabase
             throw;
         }
         return connection;
+    }
+
+    /// <summary>
+    /// Refuses a damaged file before anything is written to it: SQLite finds damage only on the pages
+    /// a statement reads, so a sweep could otherwise add its rows and fail later. quick_check reads
+    /// every page once (milliseconds for a results database of thousands of epochs).
+    /// </summary>
+    private static void CheckIntact(SqliteConnection connection, string path)
+    {
+        string? verdict;
+        try
+        {
+            verdict = connection.ExecuteScalar<string>("PRAGMA quick_check(1);");
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == Damaged)
+        {
+            verdict = ex.Message;
+        }
+        if (verdict != "ok")
+        {
+            throw new SweepInputException(DamagedMessage(path));
+        }
     }
 
     /// <summary>Opens an existing database without changing it.</summary>
@@ -63,6 +86,13 @@ internal static class ResultsDatabase
         CheckNotNewer(version, path);
         return connection;
     }
+
+    /// <summary>SQLITE_CORRUPT: a file cut short (an interrupted copy) or changed by something other than SQLite.</summary>
+    public const int Damaged = 11;
+
+    public static string DamagedMessage(string? path) =>
+        $"the results database{(path is null ? "" : $" '{path}'")} is damaged (SQLite: database disk image is malformed: a copy cut short or a file changed outside SQLite); "
+        + "restore it from a good copy or pass --db with another path (sqlite3's .recover can rescue what is left).";
 
     private static SqliteConnection Open(string path, SqliteOpenMode mode)
     {
@@ -85,6 +115,11 @@ internal static class ResultsDatabase
         {
             connection.Dispose();
             throw new SweepInputException($"'{path}' cannot be opened as a SQLite database ({ex.Message.TrimEnd('.')}); pass --db with the path of a results.db.");
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == Damaged)
+        {
+            connection.Dispose();
+            throw new SweepInputException(DamagedMessage(path));
         }
         return connection;
     }
