@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Spectre.Console.Cli;
 using Spectre.Console;
+using Sweep.Kernel;
 using Sweep.Reporting.Figures;
 using Sweep.Reporting;
 using Sweep.Storage;
@@ -36,6 +37,7 @@ internal sealed class CompareCommand(IAnsiConsole console) : Command<CompareComm
         using var a = ResultsDatabase.OpenForReading(settings.A);
         using var b = ResultsDatabase.OpenForReading(settings.B);
         var comparison = DatabaseComparison.Of(new RunRepository(a), new RunRepository(b));
+        OutputFolder.Ensure(settings.Out, "--out");
 
         var environments = new Table().Border(TableBorder.Simple).AddColumn("").AddColumn(Markup.Escape(settings.A)).AddColumn(Markup.Escape(settings.B));
         foreach (var (name, get) in EnvironmentFields)
@@ -47,7 +49,6 @@ internal sealed class CompareCommand(IAnsiConsole console) : Command<CompareComm
         {
             console.WriteLine(line);
         }
-        Directory.CreateDirectory(settings.Out);
         string figure = Path.Combine(settings.Out, "compare_test_loss.png");
         if (ComparisonFigure.Save(comparison, "A", "B", figure))
         {

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Spectre.Console.Cli;
 using Spectre.Console;
 using Sweep.Exporting;
+using Sweep.Kernel;
 
 namespace Sweep.Cli;
 
@@ -24,6 +25,7 @@ internal sealed class ExportCsvCommand(IAnsiConsole console) : Command<ExportCsv
         var (repository, sweep, connection) = Exports.Open(settings.Database, settings.Sweep);
         using (connection)
         {
+            OutputFolder.Ensure(settings.Out, "--out");
             var (runs, epochs) = CsvExporter.Export(repository, sweep, settings.Out);
             console.WriteLine($"sweep '{sweep}': {runs} runs in {Path.Combine(settings.Out, "runs.csv")}, {epochs} epochs in {Path.Combine(settings.Out, "epochs.csv")}");
         }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Spectre.Console.Cli;
 using Spectre.Console;
 using Sweep.Exporting;
+using Sweep.Kernel;
 
 namespace Sweep.Cli;
 
@@ -30,6 +31,7 @@ internal sealed class ExportOptunaCommand(IAnsiConsole console) : Command<Export
         var (repository, sweep, connection) = Exports.Open(settings.Database, settings.Sweep);
         using (connection)
         {
+            OutputFolder.EnsureFor(settings.Out, "--out", "study.db");
             var runs = repository.RunRecords(sweep);
             OptunaStudy study = OptunaStudy.Of(sweep, settings.Metric, runs, repository.Epochs(runs.Select(r => r.RunId)));
             OptunaStorageWriter.Write(study, settings.Out);

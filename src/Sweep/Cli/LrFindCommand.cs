@@ -53,9 +53,10 @@ internal sealed class LrFindCommand(IAnsiConsole console, CancellationTokenSourc
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         SweepPlan plan = SweepPlanner.Load(settings.File);
+        string outDir = settings.Out ?? new OutputLayout(settings.Database).ReportFolder;
+        OutputFolder.Ensure(outDir, settings.Out is null ? "report folder" : "--out");
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
         var results = LrFinder.Run(plan, settings.Database, settings.StartLr, settings.EndLr, settings.Steps, line => console.WriteLine(line), linked.Token);
-        string outDir = settings.Out ?? new OutputLayout(settings.Database).ReportFolder;
         using (var connection = ResultsDatabase.OpenForReading(settings.Database))
         {
             string path = Path.Combine(outDir, LrFindFigure.FileName);

@@ -53,6 +53,7 @@ internal sealed class ReportCommand(IAnsiConsole console) : Command<ReportComman
             return ExitCodes.Success;
         }
         string outDir = settings.Out ?? new OutputLayout(settings.Database).ReportFolder;
+        OutputFolder.Ensure(outDir, settings.Out is null ? "report folder" : "--out");
         ReportResult report = ReportBuilder.Build(repository, sweepName, outDir);
         console.WriteLine($"sweep '{sweepName}': {report.Figures.Count} figures, index.html and summary.md written to {outDir}");
         foreach (string line in report.Verdict)

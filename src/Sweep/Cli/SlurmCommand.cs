@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Spectre.Console.Cli;
 using Spectre.Console;
 using Sweep.Cluster;
+using Sweep.Kernel;
 using Sweep.Planning;
 
 namespace Sweep.Cli;
@@ -56,6 +57,7 @@ internal sealed partial class SlurmCommand(IAnsiConsole console) : Command<Slurm
     {
         SweepPlan plan = SweepPlanner.Load(settings.File);
         int shards = settings.Shards ?? Math.Min(plan.Runs.Count, 16);
+        OutputFolder.Ensure(settings.Out, "--out");
         var scripts = SlurmScripts.Write(plan, Path.GetFullPath(settings.File), shards, settings.Partition, settings.GpusPerTask,
             settings.Time, Path.GetFullPath(settings.Out), Environment.CurrentDirectory);
         var sizes = ShardPlanner.Partition(plan.Runs, shards).Select(s => s.Count);

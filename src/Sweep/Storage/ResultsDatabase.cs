@@ -24,11 +24,7 @@ internal static class ResultsDatabase
     /// <summary>Opens (creating if needed) a database for writing and brings its schema up to date.</summary>
     public static SqliteConnection OpenForWriting(string path)
     {
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir != null)
-        {
-            Directory.CreateDirectory(dir);
-        }
+        OutputFolder.EnsureFor(path, "results database", "results.db");
         SqliteConnection connection = Open(path, SqliteOpenMode.ReadWriteCreate);
         try
         {
