@@ -30,6 +30,7 @@ internal static class ReportBuilder
                 figures.Insert(0, ReferenceFigure.FileName);
             }
         }
+        ReportWriter.RemoveStale(outDir, figures!, [ReferenceFigure.FileName]);
         SummaryWriter.Write(data, verdict, againstReference, figures!, outDir, live);
         return new ReportResult(data, figures!, verdict, planned, againstReference);
     }

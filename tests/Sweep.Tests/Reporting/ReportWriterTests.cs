@@ -66,4 +66,31 @@ public sealed class ReportWriterTests
 
         Assert.That(written, Is.Empty);
     }
+
+    [Test]
+    public void A_report_removes_the_figures_an_earlier_report_left_that_it_does_not_draw_and_nothing_else()
+    {
+        using var dir = new TempDir();
+        string db = dir.File("results.db");
+        StoredSweep.Write(dir, db, epochs: 2); // no AUC recorded: the AUC figures are not drawn
+        string[] stale = ["final_test_loss_vs_lr__optimizer-adam.png", "test_auc_by_epoch.png", ReferenceFigure.FileName];
+        string[] notOurs = ["my_plot.png", "lr_find.png", "compare_test_loss.png", "notes.txt"];
+        Directory.CreateDirectory(dir.File("out"));
+        foreach (string name in stale.Concat(notOurs))
+        {
+            File.WriteAllText(dir.File($"out/{name}"), "earlier");
+        }
+
+        ReportResult report;
+        using (var connection = ResultsDatabase.OpenForReading(db))
+        {
+            report = ReportBuilder.Build(new RunRepository(connection), "s", dir.File("out"));
+        }
+
+        var left = Directory.GetFiles(dir.File("out")).Select(Path.GetFileName).ToList();
+        Assert.That(report.Figures, Is.Not.Empty.And.Not.Contains("test_auc_by_epoch.png"));
+        Assert.That(left, Is.SupersetOf(report.Figures).And.SupersetOf(notOurs));
+        Assert.That(left.Intersect(stale), Is.Empty);
+        Assert.That(left.Where(n => n!.EndsWith(".png", StringComparison.Ordinal)), Is.EquivalentTo(report.Figures.Concat(notOurs.Where(n => n.EndsWith(".png", StringComparison.Ordinal)))));
+    }
 }

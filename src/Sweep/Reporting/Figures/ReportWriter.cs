@@ -49,6 +49,28 @@ internal static class ReportWriter
         return written;
     }
 
+    /// <summary>
+    /// Removes figures of ours that an earlier report left in <paramref name="outDir"/> and this one
+    /// did not draw — a facet that no longer exists, the partial grouping of a live report drawn
+    /// before every setting had a finished run, a figure that has no data now — so the folder shows
+    /// one report. Only our own names are touched: <paramref name="alsoOurs"/> and every figure's
+    /// name, plain or with a facet.
+    /// </summary>
+    public static void RemoveStale(string outDir, IReadOnlyCollection<string> drawn, IEnumerable<string> alsoOurs)
+    {
+        var plain = Figures.Concat(SweepFigures).Select(f => f.FileName).Concat(alsoOurs).ToHashSet(StringComparer.Ordinal);
+        var facetPrefixes = Figures.Select(f => Path.GetFileNameWithoutExtension(f.FileName) + "__").ToList();
+        foreach (string path in Directory.EnumerateFiles(outDir, "*.png"))
+        {
+            string name = Path.GetFileName(path);
+            bool ours = plain.Contains(name) || facetPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal));
+            if (ours && !drawn.Contains(name))
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
     /// <summary>"final_test_loss_vs_lr.png" for a sweep without facets, "final_test_loss_vs_lr__optimizer-sgd.png" for one facet of it.</summary>
     public static string FileNameFor(string fileName, Facet facet) =>
         facet.IsNone ? fileName : $"{Path.GetFileNameWithoutExtension(fileName)}__{facet.Slug}{Path.GetExtension(fileName)}";
