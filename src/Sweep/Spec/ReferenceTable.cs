@@ -134,6 +134,13 @@ internal sealed record ReferenceTable(string Path, string Text, IReadOnlyList<st
         return new ReferenceRow(line, settings, metrics);
     }
 
-    /// <summary>Comma-separated cells, trimmed; quotes are not needed for settings and numbers, so none are allowed.</summary>
-    private static string[] Cells(string line) => line.Split(',').Select(c => c.Trim()).ToArray();
+    /// <summary>
+    /// Comma-separated cells, trimmed. Settings and numbers hold no commas, so a cell is never split
+    /// by quoting; a cell wrapped in double quotes, as spreadsheets write when told to quote every
+    /// cell, is unwrapped.
+    /// </summary>
+    private static string[] Cells(string line) => line.Split(',').Select(c => Unquoted(c.Trim())).ToArray();
+
+    private static string Unquoted(string cell) =>
+        cell.Length >= 2 && cell[0] == '"' && cell[^1] == '"' ? cell[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal).Trim() : cell;
 }

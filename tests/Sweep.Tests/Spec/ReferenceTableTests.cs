@@ -19,6 +19,17 @@ public sealed class ReferenceTableTests
             Is.EqualTo(new[] { (3, "adam", 0.0001, 16L, 0.9677), (6, "sgd", 0.001, 256L, 0.9579) }));
     }
 
+    [Test]
+    public void Cells_a_spreadsheet_wrapped_in_quotes_read_as_the_same_table()
+    {
+        var plain = ReferenceTable.Parse(Header + "adam,0.0001,16,0.9677\n", "ref.csv");
+        var quoted = ReferenceTable.Parse("# a citation\n\"optimizer\",\"lr\",\"batch_size\",\"test_auc\"\n\"adam\", \"0.0001\",\"16\",\"0.9677\"\n", "ref.csv");
+
+        Assert.That(quoted.SettingColumns, Is.EqualTo(plain.SettingColumns));
+        Assert.That(quoted.Rows.Single().Settings, Is.EqualTo(plain.Rows.Single().Settings));
+        Assert.That(quoted.Rows.Single().Metrics, Is.EqualTo(plain.Rows.Single().Metrics));
+    }
+
     [TestCase("", "ref.csv: the reference file has no header")]
     [TestCase("# only a comment\n", "ref.csv: the reference file has no header")]
     [TestCase("optimizer,lr\nadam,0.1\n", "ref.csv:1: the header needs at least one setting column and one metric column")]
