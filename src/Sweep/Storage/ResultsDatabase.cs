@@ -88,7 +88,7 @@ internal static class ResultsDatabase
 
     public static string DamagedMessage(string? path) =>
         $"the results database{(path is null ? "" : $" '{path}'")} is damaged (SQLite: database disk image is malformed: a copy cut short or a file changed outside SQLite); "
-        + "restore it from a good copy or pass --db with another path (sqlite3's .recover can rescue what is left).";
+        + "restore it from a good copy or use another database (sqlite3's .recover can rescue what is left).";
 
     private static SqliteConnection Open(string path, SqliteOpenMode mode)
     {
