@@ -45,6 +45,7 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
         var group = claim.Begun.Select(r => tickets[r.RunId]).ToList();
         if (group.Count == 0)
         {
+            DeleteLeftCheckpoints(item, claim.FinishedElsewhere);
             return new WorkAttempt(ends, []);
         }
         using HeldRuns held = claims.Track(group.Select(t => t.Run.RunId), cancel);
@@ -55,6 +56,27 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
         }
         ends.AddRange(trained);
         return new WorkAttempt(ends, []);
+    }
+
+    /// <summary>
+    /// Deletes checkpoints of runs another worker finished. The finisher deleted its own, but a worker
+    /// that was paused past its lease may have written one after that (hundreds of MB for seed-cnn);
+    /// nothing reads the checkpoint of a finished run, and keep_checkpoints keeps them all.
+    /// </summary>
+    private void DeleteLeftCheckpoints(WorkItem item, IReadOnlyList<PlannedRun> finishedElsewhere)
+    {
+        if (item.Runs.Any(r => r.Config.KeepCheckpoints) || finishedElsewhere.Count != item.Runs.Count)
+        {
+            return;
+        }
+        foreach (PlannedRun run in finishedElsewhere)
+        {
+            session.Checkpoints.Delete(run.RunId);
+        }
+        if (item.Runs.Count > 1)
+        {
+            new PackCheckpoints(session.Checkpoints.Folder, item.Runs.Select(r => r.RunId).ToList()).Delete();
+        }
     }
 
     private IReadOnlyList<RunEnd>? TrainAlone(RunTicket ticket, HeldRuns held, int? stopAfterEpoch)

@@ -29,6 +29,7 @@ public sealed class TakeoverTests
         Assert.That(connection.QuerySingle<(string, string?)>("SELECT status, error FROM runs"), Is.EqualTo(("completed", (string?)null)),
             "the other worker's ending stands");
         Assert.That(connection.ExecuteScalar<long>("SELECT count(*) FROM epochs"), Is.EqualTo(1), "nothing written after the takeover");
+        Assert.That(Directory.GetFiles(new OutputLayout(db).CheckpointFolder), Is.Empty, "the checkpoint the woken worker left beside the finished run is deleted");
     }
 
     [Test]
@@ -43,7 +44,8 @@ public sealed class TakeoverTests
 
     /// <summary>
     /// Plays the other worker: once the first epoch is committed it finishes the run in the database,
-    /// then fails like a woken worker's checkpoint write whose temporary file the new holder deleted.
+    /// leaves a stale checkpoint, then fails like a woken worker's checkpoint write whose temporary
+    /// file the new holder deleted.
     /// </summary>
     private sealed class OtherWorkerFinishesAfterFirstEpoch(ISweepProgress inner, string db) : ISweepProgress
     {
@@ -68,6 +70,10 @@ public sealed class TakeoverTests
             {
                 connection.Execute("UPDATE runs SET status = 'completed', claim_token = NULL, claim_host = NULL, claim_pid = NULL, heartbeat_at = NULL");
             }
+            // What a woken worker leaves when it finishes writing a checkpoint after the new holder deleted its own.
+            string checkpoint = Path.Combine(new OutputLayout(db).CheckpointFolder, run.Run.RunId + ".ckpt");
+            Directory.CreateDirectory(Path.GetDirectoryName(checkpoint)!);
+            File.WriteAllText(checkpoint, "stale");
             throw new FileNotFoundException("Could not find file 'checkpoints/x.ckpt.123.tmp'");
         }
 
