@@ -13,7 +13,8 @@ public sealed class ImageFolderTests
     {
         using var dir = new TempDir();
         string root = dir.File("images");
-        // Every mode Pillow writes: RGB, L, RGBA with varying alpha, palette; PNG, BMP, lossless WebP.
+        // Every mode Pillow writes: RGB, L, RGBA with varying alpha, palette; PNG, BMP, lossless WebP;
+        // JPEG in RGB, gray and CMYK (Skia's decoder and Pillow's libjpeg agree to the byte).
         string expected = ImageFolders.Run($$"""
             import os, json, random
             from PIL import Image
@@ -21,7 +22,7 @@ public sealed class ImageFolderTests
             root = {{ImageFolders.Quote(root)}}
             names = ["b", "A", "_z", "10", "9"]
             out = dict(classes=sorted(names), rgb=dict(), gray=dict())
-            kinds = [("RGB", "png"), ("L", "png"), ("RGBA", "png"), ("P", "png"), ("RGB", "bmp"), ("RGBA", "webp")]
+            kinds = [("RGB", "png"), ("L", "png"), ("RGBA", "png"), ("P", "png"), ("RGB", "bmp"), ("RGBA", "webp"), ("RGB", "jpg"), ("L", "jpeg"), ("CMYK", "jpg")]
             for split in ("train", "val"):
                 for ci, name in enumerate(names):
                     os.makedirs(os.path.join(root, split, name, "nested"), exist_ok=True)
@@ -40,11 +41,11 @@ public sealed class ImageFolderTests
 
         Assert.That(layout.Classes, Is.EqualTo(json.RootElement.GetProperty("classes").EnumerateArray().Select(e => e.GetString())), "torchvision's class indices");
         Assert.That(layout.TestSplit, Is.EqualTo("val"));
-        Assert.That(layout.Train, Has.Count.EqualTo(30));
+        Assert.That(layout.Train, Has.Count.EqualTo(45));
         foreach (int channels in new[] { 3, 1 })
         {
             var (train, test, info) = ImageFolderSource.Load(new DataRequest(KnownDatasets.ImageFolder, root, null, null, ImageChannels: channels), _ => { });
-            Assert.That((info.Channels, info.Height, info.Width, info.Classes, info.TrainCount, info.TestCount), Is.EqualTo((channels, 12, 12, 5, 30, 10)));
+            Assert.That((info.Channels, info.Height, info.Width, info.Classes, info.TrainCount, info.TestCount), Is.EqualTo((channels, 12, 12, 5, 45, 10)));
             var files = layout.Train.Concat(layout.Test).ToList();
             for (int i = 0; i < files.Count; i++)
             {
