@@ -90,9 +90,13 @@ internal sealed class TorchScriptNetwork : nn.Module<Tensor, Tensor>
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             throw new SweepInputException(
-                $"model_file {path} is not a TorchScript model libtorch can load ({Reason(ex)}); save it from PyTorch with torch.jit.script(model).save('model.pt').");
+                $"model_file {path} is not a TorchScript model libtorch can load ({Reason(ex)}){SavedWithTorchSave(ex)}; save it from PyTorch with torch.jit.script(model).save('model.pt').");
         }
     }
+
+    // torch.save writes a zip like TorchScript's but without its constants: the common mix-up.
+    private static string SavedWithTorchSave(Exception ex) =>
+        ex.Message.Contains("constants.pkl", StringComparison.Ordinal) ? ": it looks like a file written by torch.save (a pickled model or a state_dict), which only Python can load" : "";
 
     /// <summary>What libtorch said, in one line: the Python-level error when there is one, without the native stack.</summary>
     public static string Reason(Exception ex)

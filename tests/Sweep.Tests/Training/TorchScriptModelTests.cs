@@ -151,6 +151,7 @@ public sealed class TorchScriptModelTests
     [TestCase("nan-output.pt", "", "returns NaN scores")]
     [TestCase("no-weights.pt", "", "has no trainable parameters")]
     [TestCase("truncated.pt", "", "is not a TorchScript model libtorch can load")]
+    [TestCase("state-dict.pt", "", "it looks like a file written by torch.save (a pickled model or a state_dict)")]
     [TestCase("not-there.pt", "", "does not exist")]
     [TestCase("", "", "model: torchscript needs model_file")]
     public void A_model_that_does_not_fit_is_an_input_error_before_anything_is_written(string fixture, string extra, string expected)
