@@ -39,6 +39,7 @@ internal sealed class PlanCommand(IAnsiConsole console) : Command<PlanCommand.Se
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         SweepPlan plan = SweepPlanner.Load(settings.File, settings.DataDir);
+        PlanNotes.Write(console, plan);
         PlanTable.Write(console, PlanPreviewReader.Read(settings.Fuse ? plan with { Fuse = true } : plan, settings.Database), settings.Database);
         return ExitCodes.Success;
     }

@@ -71,6 +71,7 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         SweepPlan plan = SweepPlanner.Load(settings.File, settings.DataDir);
+        PlanNotes.Write(console, plan);
         if (settings.Fuse)
         {
             plan = plan with { Fuse = true };

@@ -17,7 +17,8 @@ internal sealed record SweepPlan(
     int FuseMax = 0,
     IReadOnlyList<string>? WholePlanRunIds = null,
     ReferenceTable? Reference = null,
-    HalvingSpec? Halving = null)
+    HalvingSpec? Halving = null,
+    IReadOnlyList<string>? Notes = null)
 {
     /// <summary>The run ids of the whole sweep, in plan order: this plan's own, or the whole file's when this is one shard of it.</summary>
     public IReadOnlyList<string> PlannedRunIds => WholePlanRunIds ?? Runs.Select(r => r.RunId).ToList();

@@ -6,7 +6,8 @@ namespace Sweep.Planning;
 
 /// <summary>
 /// The planning stage: expands a <see cref="SweepSpec"/> into its runs (grid × zip, then repeats),
-/// gives each its id and checks the plan as a whole.
+/// gives each its id, checks the plan as a whole and leaves out runs that would repeat another
+/// (<see cref="InertSettings"/>).
 /// </summary>
 internal static class SweepPlanner
 {
@@ -31,12 +32,14 @@ internal static class SweepPlanner
             .Select(config => new PlannedRun(RunIdentity.Of(config), config))
             .ToList();
         PlanValidator.Check(runs, spec.DisplayPath);
+        var (effective, notes) = InertSettings.Collapse(runs);
+        runs = effective.ToList();
         PlanValidator.CheckHalving(runs, spec.Halving, spec.Fuse, spec.DisplayPath);
         if (spec.Repeats > 1 && !axes.Any(a => a.Settings.Contains("seed")))
         {
             axes.Add(new GridAxis("seed", runs.Select(r => (object)r.Config.Seed).Distinct().ToList()));
         }
-        return new SweepPlan(spec.Name, spec.SourcePath, spec.SourceText, axes, runs, spec.Parallel, spec.Fuse, spec.FuseMax, Reference: spec.Reference, Halving: spec.Halving);
+        return new SweepPlan(spec.Name, spec.SourcePath, spec.SourceText, axes, runs, spec.Parallel, spec.Fuse, spec.FuseMax, Reference: spec.Reference, Halving: spec.Halving, Notes: notes);
     }
 
     private static void CheckSize(SweepSpec spec)

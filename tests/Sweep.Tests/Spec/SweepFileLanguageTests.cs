@@ -20,7 +20,7 @@ public sealed class SweepFileLanguageTests
     [Test]
     public void Linspace_and_pow2_generate_the_values_people_expect()
     {
-        Assert.That(Parse("grid:\n  momentum: {linspace: [0, 0.9, 4]}\n").Runs.Select(r => r.Config.Momentum), Is.EqualTo(new[] { 0, 0.3, 0.6, 0.9 }));
+        Assert.That(Parse("optimizer: sgd\ngrid:\n  momentum: {linspace: [0, 0.9, 4]}\n").Runs.Select(r => r.Config.Momentum), Is.EqualTo(new[] { 0, 0.3, 0.6, 0.9 }));
         Assert.That(Parse("grid:\n  batch_size: {pow2: [16, 256]}\n").Runs.Select(r => r.Config.BatchSize), Is.EqualTo(new[] { 16, 32, 64, 128, 256 }));
         Assert.That(Parse("grid:\n  epochs: {linspace: [1, 5, 3]}\n").Runs.Select(r => r.Config.Epochs), Is.EqualTo(new[] { 1, 3, 5 }));
     }
