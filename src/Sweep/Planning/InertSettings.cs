@@ -32,6 +32,7 @@ internal static class InertSettings
         var kept = new List<PlannedRun>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var dropped = new Dictionary<(string Settings, string Context), int>();
+        HashSet<string> varies = VaryingRuleSettings(runs);
         foreach (PlannedRun run in runs)
         {
             var inert = Rules.Where(r => !r.Matters(run.Config)).ToList();
@@ -41,7 +42,7 @@ internal static class InertSettings
                 continue;
             }
             // Named by the inert settings that vary in the plan: the ones that made this run a repeat.
-            var varying = inert.Where(r => Varies(runs, r.Setting)).ToList();
+            var varying = inert.Where(r => varies.Contains(r.Setting)).ToList();
             var key = (string.Join(" and ", varying.Select(r => r.Setting)), string.Join(" and ", varying.Select(r => r.Context(run.Config)).Distinct()));
             dropped[key] = dropped.GetValueOrDefault(key) + 1;
         }
@@ -56,6 +57,17 @@ internal static class InertSettings
             .Where(line => !inert.Any(r => line.StartsWith(r.Setting + "=", StringComparison.Ordinal)))
             .Select(line => line + "\n"));
 
-    private static bool Varies(IReadOnlyList<PlannedRun> runs, string setting) =>
-        runs.Select(r => RunIdentity.Format(r.Config.ToValues().First(v => v.Key == setting).Value)).Distinct().Skip(1).Any();
+    /// <summary>The rules' settings that take more than one value in the plan, found in one pass (a plan may hold 100,000 runs).</summary>
+    private static HashSet<string> VaryingRuleSettings(IReadOnlyList<PlannedRun> runs)
+    {
+        var values = Rules.Select(r => r.Setting).Distinct().ToDictionary(name => name, _ => new HashSet<string>(StringComparer.Ordinal));
+        foreach (PlannedRun run in runs)
+        {
+            foreach (var (name, value) in run.Config.ToValues().Where(v => values.ContainsKey(v.Key)))
+            {
+                values[name].Add(RunIdentity.Format(value));
+            }
+        }
+        return values.Where(v => v.Value.Count > 1).Select(v => v.Key).ToHashSet(StringComparer.Ordinal);
+    }
 }
