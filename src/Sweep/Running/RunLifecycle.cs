@@ -45,7 +45,7 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
         var group = claim.Begun.Select(r => tickets[r.RunId]).ToList();
         if (group.Count == 0)
         {
-            DeleteLeftCheckpoints(item, claim.FinishedElsewhere);
+            DeleteLeftCheckpoints(item); // nothing begun and nothing held: every run was finished elsewhere
             return new WorkAttempt(ends, []);
         }
         using HeldRuns held = claims.Track(group.Select(t => t.Run.RunId), cancel);
@@ -59,17 +59,17 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
     }
 
     /// <summary>
-    /// Deletes checkpoints of runs another worker finished. The finisher deleted its own, but a worker
+    /// Deletes the checkpoints of an item whose runs another worker finished. The finisher deleted its own, but a worker
     /// that was paused past its lease may have written one after that (hundreds of MB for seed-cnn);
     /// nothing reads the checkpoint of a finished run, and keep_checkpoints keeps them all.
     /// </summary>
-    private void DeleteLeftCheckpoints(WorkItem item, IReadOnlyList<PlannedRun> finishedElsewhere)
+    private void DeleteLeftCheckpoints(WorkItem item)
     {
-        if (item.Runs.Any(r => r.Config.KeepCheckpoints) || finishedElsewhere.Count != item.Runs.Count)
+        if (item.Runs.Any(r => r.Config.KeepCheckpoints))
         {
             return;
         }
-        foreach (PlannedRun run in finishedElsewhere)
+        foreach (PlannedRun run in item.Runs)
         {
             session.Checkpoints.Delete(run.RunId);
         }
