@@ -9,6 +9,11 @@ internal static class SweepApp
 {
     public static int Run(string[] args, IAnsiConsole console, TextWriter stderr, CancellationTokenSource stop)
     {
+        if (Native.ExternalLibTorch.Problem is { } libtorch)
+        {
+            stderr.WriteLine($"error: {libtorch}");
+            return ExitCodes.InvalidInput;
+        }
         if (!console.Profile.Capabilities.Interactive)
         {
             // Logs and pipes get whole lines, not lines wrapped at an assumed 80 columns.

@@ -94,6 +94,10 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
             PlanTable.Write(console, PlanPreviewReader.Read(plan, database), database);
             return ExitCodes.Success;
         }
+        if (Native.ExternalLibTorch.Describe() is { } libtorch)
+        {
+            console.WriteLine(libtorch);
+        }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
         TimeSpan? liveEvery = settings.NoReport || settings.LiveEvery == 0 ? null : TimeSpan.FromSeconds(settings.LiveEvery);
         SweepOutcome outcome = RunWithProgress(plan, database, settings.Parallel ?? plan.Parallel, TimeSpan.FromSeconds(settings.Lease), liveEvery, linked.Token);

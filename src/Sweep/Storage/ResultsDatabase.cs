@@ -65,14 +65,21 @@ internal static class ResultsDatabase
         }
     }
 
-    /// <summary>Opens an existing database without changing it.</summary>
+    /// <summary>
+    /// Opens an existing database without changing its contents. Where the file may be written, the
+    /// connection is read-write with writes refused (query_only): SQLite folds the write-ahead log
+    /// into the database file when the last connection closes, and only a connection that may write
+    /// can, so a report or a live redraw that closes after the sweep's writer would otherwise leave
+    /// every row in results.db-wal and a results.db that holds no tables when copied alone.
+    /// </summary>
     public static SqliteConnection OpenForReading(string path)
     {
         if (!File.Exists(path))
         {
             throw new SweepInputException($"Results database '{path}' does not exist; run a sweep first or pass --db with the right path.");
         }
-        SqliteConnection connection = Open(path, SqliteOpenMode.ReadOnly);
+        SqliteConnection connection = Open(path, CanWrite(path) ? SqliteOpenMode.ReadWrite : SqliteOpenMode.ReadOnly);
+        connection.Execute("PRAGMA query_only = 1;");
         int version = SchemaVersion(connection);
         if (version == 0)
         {
@@ -82,6 +89,19 @@ internal static class ResultsDatabase
         CheckNotNewer(version, path);
         return connection;
     }
+
+    /// <summary>True when this process may write the file and its folder (for the -wal and -shm files).</summary>
+    private static bool CanWrite(string path)
+    {
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+        return !File.GetAttributes(path).HasFlag(FileAttributes.ReadOnly)
+            && access(path, WriteAccess) == 0 && access(folder, WriteAccess) == 0;
+    }
+
+    private const int WriteAccess = 2; // W_OK
+
+    [System.Runtime.InteropServices.DllImport("libc.so.6", SetLastError = true)]
+    private static extern int access(string path, int mode);
 
     /// <summary>SQLITE_CORRUPT: a file cut short (an interrupted copy) or changed by something other than SQLite.</summary>
     public const int Damaged = 11;

@@ -45,14 +45,14 @@ internal sealed class ImageTensors : IDisposable
     public int TrainedPerEpoch(int batchSize) => TrainCount > 1 && TrainCount % batchSize == 1 ? TrainCount - 1 : TrainCount;
 
     /// <summary>
-    /// One epoch of training batches in the order the generator shuffles them: the images
+    /// One epoch of training batches in the order the epoch's random draws shuffle them: the images
     /// augmented as bytes when asked (a quarter of the memory traffic of floats), then normalised,
     /// with their labels. Each batch lives in its own dispose scope, which ends when the caller
     /// moves on to the next one, so tensors the caller makes from it are freed with it.
     /// </summary>
-    public IEnumerable<TrainingBatch> Batches(int batchSize, bool augment, Generator generator, CancellationToken cancel)
+    public IEnumerable<TrainingBatch> Batches(int batchSize, bool augment, EpochRandom random, CancellationToken cancel)
     {
-        using Tensor order = randperm(TrainCount, dtype: int64, device: Device, generator: generator);
+        using Tensor order = random.Permutation(TrainCount, Device);
         int used = TrainedPerEpoch(batchSize);
         int count = (used + batchSize - 1) / batchSize;
         for (int batch = 0; batch < count; batch++)
@@ -65,7 +65,7 @@ internal sealed class ImageTensors : IDisposable
             Tensor x = TrainImages.index_select(0, index);
             if (augment)
             {
-                x = BatchAugmenter.Apply(x, generator);
+                x = BatchAugmenter.Apply(x, random);
             }
             yield return new TrainingBatch(batch + 1, count, size, Normalise(x), TrainLabels.index_select(0, index));
         }

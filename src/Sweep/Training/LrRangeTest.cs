@@ -24,8 +24,8 @@ internal static class LrRangeTest
         double average = 0;
         for (int epoch = 1; points.Count < steps; epoch++)
         {
-            using var generator = new Generator(Trainer.EpochSeed(config.Seed, epoch), device);
-            foreach (var batch in images.Batches(config.BatchSize, config.Augment, generator, cancel))
+            using var random = new EpochRandom(Trainer.EpochSeed(config.Seed, epoch));
+            foreach (var batch in images.Batches(config.BatchSize, config.Augment, random, cancel))
             {
                 double lr = LrCurve.LrAt(points.Count + 1, steps, startLr, endLr);
                 optimizer.SetLearningRates([lr]);

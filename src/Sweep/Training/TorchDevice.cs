@@ -1,5 +1,6 @@
 using System.Reflection;
 using Sweep.Kernel;
+using Sweep.Native;
 using Sweep.Spec;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -13,14 +14,22 @@ internal static class TorchDevice
     {
         "cpu" => CPU,
         "cuda" when cuda.is_available() => CUDA,
-        "cuda" => throw new SweepInputException(
-            "device: cuda was requested but no CUDA device is available to this build; use device: cpu or auto, or build with -p:TorchBackend=cuda on a machine with an NVIDIA GPU."),
+        "cuda" => throw new SweepInputException(WhyNoCuda()),
         _ => cuda.is_available() ? CUDA : CPU,
     };
 
     public static bool CudaAvailable => cuda.is_available();
 
-    public static string TorchVersion => __version__;
+    /// <summary>The libtorch version, and where it came from when it is not the bundled one.</summary>
+    public static string TorchVersion => ExternalLibTorch.Version is { } version ? $"{version} from {ExternalLibTorch.Folder}" : __version__;
+
+    private static string WhyNoCuda() => ExternalLibTorch.Folder switch
+    {
+        null => "device: cuda was requested but this build's libtorch has no CUDA; on a machine with an NVIDIA GPU set "
+            + $"{ExternalLibTorch.Variable} to a CUDA PyTorch's torch/lib folder, or build with -p:TorchBackend=cuda, or use device: cpu or auto.",
+        { } folder when !ExternalLibTorch.HasCuda => $"device: cuda was requested but {ExternalLibTorch.Variable}={folder} holds no libtorch_cuda.so (a CPU-only libtorch); point it at a CUDA build's torch/lib, or use device: cpu or auto.",
+        { } folder => $"device: cuda was requested and {folder}/libtorch_cuda.so loaded, but it finds no usable GPU (no NVIDIA driver, or CUDA_VISIBLE_DEVICES hides every GPU); check nvidia-smi, or use device: cpu or auto.",
+    };
 
     public static string TorchSharpVersion =>
         typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]

@@ -23,8 +23,8 @@ internal static class TorchScriptCheck
         }
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        using var generator = new Generator(0, device);
-        Tensor images = rand([2, data.Channels, data.Height, data.Width], generator: generator, device: device);
+        using var random = new EpochRandom(0);
+        Tensor images = random.Uniform(2L * data.Channels * data.Height * data.Width, device).view(2, data.Channels, data.Height, data.Width);
         network.eval();
         Tensor scores = Forward(network, images, config, data, shape);
         if (scores.dim() != 2 || scores.shape[0] != 2 || scores.shape[1] != data.Classes)

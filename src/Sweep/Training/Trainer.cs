@@ -72,13 +72,13 @@ internal sealed class Trainer
         {
             // Shuffling and augmentation draw from a generator seeded by the run's seed and the
             // epoch, so a run resumed from a checkpoint sees exactly the batches it would have.
-            using var generator = new Generator(EpochSeed(options.DataSeed ?? config.Seed, epoch), device);
+            using var random = new EpochRandom(EpochSeed(options.DataSeed ?? config.Seed, epoch));
             // Whatever draws from libtorch's global generator during the epoch (a TorchScript model's
             // dropout) draws from a state set by the run's seed and the epoch, so a resumed run repeats.
             ModelFactory.SeedGlobalGenerator(EpochSeed(config.Seed, epoch) ^ 0x5DEECE66DUL);
             double lr = LearningRateSchedule.At(config, epoch);
             optimizer.SetLearningRates([lr]);
-            var (trainLoss, lastLoss, seconds) = TrainEpoch(config, model, optimizer, generator, images, epoch, observer, cancel);
+            var (trainLoss, lastLoss, seconds) = TrainEpoch(config, model, optimizer, random, images, epoch, observer, cancel);
             var (testLoss, testAccuracy, testAuc) = Evaluation.Run(model, 1, x => model.forward(x).unsqueeze(0), images);
             var metrics = new EpochMetrics(epoch, trainLoss, lastLoss, testLoss[0], testAccuracy[0], lr, seconds,
                 images.TrainedPerEpoch(config.BatchSize) / Math.Max(seconds, 1e-9), testAuc[0]);
@@ -102,14 +102,14 @@ internal sealed class Trainer
     internal static ulong EpochSeed(long seed, int epoch) => unchecked((ulong)seed * 1_000_003UL + (ulong)epoch);
 
     private static (double Mean, double Last, double Seconds) TrainEpoch(
-        RunConfig config, nn.Module<Tensor, Tensor> model, InPlaceOptimizer optimizer, Generator generator,
+        RunConfig config, nn.Module<Tensor, Tensor> model, InPlaceOptimizer optimizer, EpochRandom random,
         ImageTensors images, int epoch, ITrainingObserver observer, CancellationToken cancel)
     {
         model.train();
         var clock = Stopwatch.StartNew();
         using Tensor lossSum = zeros(1, dtype: float64, device: images.Device);
         using Tensor lastLoss = zeros(1, dtype: float32, device: images.Device);
-        foreach (var (batch, batches, size, x, y) in images.Batches(config.BatchSize, config.Augment, generator, cancel))
+        foreach (var (batch, batches, size, x, y) in images.Batches(config.BatchSize, config.Augment, random, cancel))
         {
             Tensor loss = nn.functional.cross_entropy(model.forward(x), y);
             optimizer.ZeroGrad();

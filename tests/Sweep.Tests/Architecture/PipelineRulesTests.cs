@@ -93,6 +93,25 @@ public sealed partial class PipelineRulesTests
         Assert.That(Order.Where(f => !page.Contains($"`{f}/`", StringComparison.Ordinal)), Is.Empty);
     }
 
+    /// <summary>
+    /// TorchSharp 0.107 makes every generator on the CPU and returns a bad handle when one meets a
+    /// CUDA factory call, so seeded draws happen in one place, on the CPU, and move to the device.
+    /// </summary>
+    [Test]
+    public void Only_EpochRandom_passes_a_generator_to_torch()
+    {
+        var files = Order.SelectMany(CodeOf)
+            .Where(f => GeneratorUse().IsMatch(f.Code) && f.File != Path.Combine("Training", "EpochRandom.cs"))
+            .Select(f => $"{f.File}: {GeneratorUse().Match(f.Code).Value}");
+        Assert.That(files, Is.Empty);
+        string random = CodeOf("Training").Single(f => f.File == Path.Combine("Training", "EpochRandom.cs")).Code;
+        var draws = Regex.Matches(random, @"\b(randperm|randint|rand|randn|bernoulli|normal|multinomial)\((?<args>[^;]*)generator:");
+        Assert.That(draws, Is.Not.Empty);
+        Assert.That(draws.Where(d => !d.Groups["args"].Value.Contains("device: CPU", StringComparison.Ordinal)).Select(d => d.Value), Is.Empty,
+            "every seeded draw names device: CPU");
+        Assert.That(random, Does.Contain("new Generator(seed, CPU)"));
+    }
+
     /// <summary>Each C# file of a folder (path relative to src/Sweep), with comments removed.</summary>
     private static IEnumerable<(string File, string Code)> CodeOf(string folder) =>
         Directory.EnumerateFiles(Path.Combine(Source, folder), "*.cs", SearchOption.AllDirectories)
@@ -107,6 +126,9 @@ public sealed partial class PipelineRulesTests
     /// <summary>A using of TorchSharp, a qualified TorchSharp name, or a call such as torch.cuda.</summary>
     [GeneratedRegex(@"using\s+(static\s+)?TorchSharp|\bTorchSharp\.[A-Za-z]|\btorch\.[a-z]")]
     private static partial Regex TorchReference();
+
+    [GeneratedRegex(@"\bgenerator:|new\s+Generator\(|\bGenerator\s+\w+\s*[,)=]")]
+    private static partial Regex GeneratorUse();
 
     [GeneratedRegex("\"(running|completed|diverged|failed|interrupted)\"")]
     private static partial Regex StatusLiteral();

@@ -38,6 +38,15 @@ public sealed class GlibcxxCompatTests
         }
     }
 
+    [Test]
+    public void The_shim_is_loaded_exactly_when_the_running_system_lacks_the_version()
+    {
+        bool systemHasIt = SystemLibstdcxxHas(GlibcxxCompat.VersionName);
+
+        Assert.That(GlibcxxCompat.SystemProvidesVersion(), Is.EqualTo(systemHasIt), "the run-time probe agrees with readelf");
+        Assert.That(GlibcxxCompat.IsActive, Is.EqualTo(!systemHasIt));
+    }
+
     private static string VersionNeedLine(string library)
     {
         string output = Run("readelf", $"-V --wide {library}");

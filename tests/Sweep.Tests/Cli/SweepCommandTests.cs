@@ -28,6 +28,13 @@ public sealed class SweepCommandTests
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         Assert.That(result.Stdout, Does.Contain("[run 4/4] lr=1e-3 batch_size=64 epoch 2/2: train_loss"));
         Assert.That(result.Stderr, Is.Empty);
+        // One whole file: a copy of results.db alone, without its -wal, holds every run.
+        Assert.That(File.Exists(dir.File("out/results.db-wal")), Is.False, "the write-ahead log was folded into results.db");
+        File.Copy(dir.File("out/results.db"), dir.File("copy.db"));
+        using (var copy = Open(dir.File("copy.db")))
+        {
+            Assert.That(copy.ExecuteScalar<long>("SELECT count(*) FROM runs WHERE status = 'completed';"), Is.EqualTo(4));
+        }
         using var db = Open(dir.File("out/results.db"));
         var runs = db.Query<(string RunId, double Lr, long BatchSize, long Seed, string Status, double? FinalTestAccuracy, double? FinalTestLoss)>(
             "SELECT run_id, lr, batch_size, seed, status, final_test_accuracy, final_test_loss FROM runs ORDER BY lr, batch_size;").ToList();

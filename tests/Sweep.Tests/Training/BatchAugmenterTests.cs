@@ -9,12 +9,12 @@ public sealed class BatchAugmenterTests
     public void Crops_are_shifted_windows_of_the_zero_padded_image()
     {
         using var scope = NewDisposeScope();
-        using var generator = new Generator(7, CPU);
+        using var random = new EpochRandom(7);
         // Image b holds the values 1..H*W so each output pixel tells where it came from.
         Tensor image = arange(1, 8 * 8 + 1, dtype: float32).view(1, 1, 8, 8);
         Tensor batch = image.expand(64, 2, 8, 8).contiguous();
 
-        Tensor output = BatchAugmenter.Apply(batch, generator);
+        Tensor output = BatchAugmenter.Apply(batch, random);
 
         Assert.That(output.shape, Is.EqualTo(new long[] { 64, 2, 8, 8 }));
         Assert.That(Same(output.select(1, 0), output.select(1, 1)), Is.True, "channels share one crop");
@@ -40,8 +40,8 @@ public sealed class BatchAugmenterTests
     {
         using var scope = NewDisposeScope();
         Tensor batch = rand(16, 1, 12, 12);
-        using var g1 = new Generator(3, CPU);
-        using var g2 = new Generator(3, CPU);
+        using var g1 = new EpochRandom(3);
+        using var g2 = new EpochRandom(3);
 
         Assert.That(Same(BatchAugmenter.Apply(batch, g1), BatchAugmenter.Apply(batch, g2)), Is.True);
     }

@@ -43,10 +43,10 @@ internal sealed class FusedTrainer
         var messages = new string?[k];
         for (int epoch = start + 1; epoch <= configs[0].Epochs && active.Any(a => a); epoch++)
         {
-            using var generator = new Generator(Trainer.EpochSeed(options.DataSeed, epoch), device);
+            using var random = new EpochRandom(Trainer.EpochSeed(options.DataSeed, epoch));
             double[] rates = configs.Select((c, i) => active[i] ? LearningRateSchedule.At(c, epoch) : 0).ToArray();
             optimizer.SetLearningRates(rates);
-            var (trainLoss, lastLoss, seconds) = TrainEpoch(configs[0], network, optimizer, generator, images, active, epoch, observers, cancel);
+            var (trainLoss, lastLoss, seconds) = TrainEpoch(configs[0], network, optimizer, random, images, active, epoch, observers, cancel);
             var (testLoss, accuracy, auc) = Evaluation.Run(network, k, network.forward, images);
             for (int i = 0; i < k; i++)
             {
@@ -104,7 +104,7 @@ internal sealed class FusedTrainer
     }
 
     private static (double[] Mean, double[] Last, double Seconds) TrainEpoch(RunConfig config, FusedNetwork network, InPlaceOptimizer optimizer,
-        Generator generator, ImageTensors images, bool[] active, int epoch, IReadOnlyList<ITrainingObserver> observers, CancellationToken cancel)
+        EpochRandom random, ImageTensors images, bool[] active, int epoch, IReadOnlyList<ITrainingObserver> observers, CancellationToken cancel)
     {
         int k = network.Count;
         network.train();
@@ -112,7 +112,7 @@ internal sealed class FusedTrainer
         using Tensor lossSum = zeros(k, dtype: float64, device: images.Device);
         using Tensor lastLoss = zeros(k, dtype: float32, device: images.Device);
         using Tensor trained = tensor(Enumerable.Range(0, k).Where(i => active[i]).Select(i => (long)i).ToArray(), device: images.Device);
-        foreach (var (batch, batches, size, x, y) in images.Batches(config.BatchSize, config.Augment, generator, cancel))
+        foreach (var (batch, batches, size, x, y) in images.Batches(config.BatchSize, config.Augment, random, cancel))
         {
             Tensor logits = network.forward(x);
             long classes = logits.shape[2];
