@@ -7,6 +7,11 @@ namespace Sweep.Cli;
 /// <summary>The command line: commands, exit codes and error handling in one place.</summary>
 internal static class SweepApp
 {
+    /// <summary>The version the build stamps (Sweep.csproj), without the source-control suffix.</summary>
+    public static string Version { get; } =
+        (typeof(SweepApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown").Split('+')[0];
+
     public static int Run(string[] args, IAnsiConsole console, TextWriter stderr, CancellationTokenSource stop)
     {
         if (Native.ExternalLibTorch.Problem is { } libtorch)
@@ -27,6 +32,7 @@ internal static class SweepApp
         app.Configure(config =>
         {
             config.SetApplicationName("sweep");
+            config.SetApplicationVersion(Version);
             config.ConfigureConsole(console);
             config.UseStrictParsing();
             config.AddCommand<SweepCommand>("sweep")

@@ -121,7 +121,7 @@ internal static class SweepFileReader
         }
         catch (YamlException ex)
         {
-            throw SweepErrors.InvalidYaml(path, ex);
+            throw SweepErrors.InvalidYaml(path, text, ex);
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
@@ -156,7 +156,7 @@ internal static class SweepErrors
     public static SweepInputException At(string file, YamlNode node, string message) =>
         new($"{file}:{node.Start.Line}:{node.Start.Column}: {message}{(message.EndsWith('?') ? "" : ".")}");
 
-    /// <summary>YamlDotNet's own message carries no position; the useful text is often the inner one.</summary>
-    public static SweepInputException InvalidYaml(string file, YamlException ex) =>
-        new($"{file}:{ex.Start.Line}:{ex.Start.Column}: invalid YAML: {(ex.InnerException?.Message ?? ex.Message).TrimEnd('.')}.");
+    /// <summary>YamlDotNet's own message carries no position and the parser's wording; say it in YAML's terms.</summary>
+    public static SweepInputException InvalidYaml(string file, string text, YamlException ex) =>
+        new(YamlSyntaxMessage.For(file, text, ex.Start.Line, ex.Start.Column, ex.InnerException?.Message ?? ex.Message));
 }

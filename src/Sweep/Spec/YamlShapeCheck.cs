@@ -48,12 +48,12 @@ internal static class YamlShapeCheck
         }
         catch (YamlException ex)
         {
-            throw SweepErrors.InvalidYaml(path, ex);
+            throw SweepErrors.InvalidYaml(path, text, ex);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
         {
             // YamlDotNet reports some malformed input (an unclosed flow sequence at the end of the file) this way, without a position.
-            throw new SweepInputException($"{path}:{at.Line}:{at.Column}: invalid YAML after this point ({ex.Message.TrimEnd('.')}); check for an unclosed '[', '{{' or quote.");
+            throw new SweepInputException(YamlSyntaxMessage.For(path, text, at.Line, at.Column, ex.Message));
         }
     }
 }

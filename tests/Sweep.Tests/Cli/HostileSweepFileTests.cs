@@ -10,7 +10,7 @@ public sealed class HostileSweepFileTests
 
     public static IEnumerable<TestCaseData> Cases()
     {
-        yield return new TestCaseData("name: h\ngrid:\n  lr: [0.001, 0.01\n", "h.yaml:4:1: invalid YAML").SetName("An unclosed flow sequence");
+        yield return new TestCaseData("name: h\ngrid:\n  lr: [0.001, 0.01\n", "h.yaml:3:7: invalid YAML: the '[' opened here is never closed").SetName("An unclosed flow sequence");
         yield return new TestCaseData("name: h\ngrid:\n  lr: " + new string('[', 20000) + "0.1" + new string(']', 20000) + "\n", "values are nested more than 32 levels deep").SetName("A value nested 20,000 levels deep");
         yield return new TestCaseData(Bomb, "h.yaml:4:12: YAML aliases (*a) are not allowed").SetName("An alias bomb in the grid");
         yield return new TestCaseData("name: h\ngrid:\n  lr: {logspace: [1e-5, 1e-1, 10000]}\n  momentum: {linspace: [0, 0.9, 10000]}\n  weight_decay: {linspace: [0, 0.1, 1000]}\n  batch_size: {pow2: [1, 1024]}\n",
