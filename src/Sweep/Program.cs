@@ -20,4 +20,9 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
     stop.Cancel();
 });
 
-return SweepApp.Run(args, AnsiConsole.Console, Console.Error, stop);
+// Interactive terminals keep Spectre's console (progress bars redraw in place); logs and pipes get
+// lines without the padding Spectre adds to table rows.
+IAnsiConsole console = Console.IsOutputRedirected
+    ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(new TrimmingWriter(Console.Out)) })
+    : AnsiConsole.Console;
+return SweepApp.Run(args, console, Console.Error, stop);

@@ -17,7 +17,7 @@ internal static class ErrorReporter
                 return ExitCodes.InvalidInput;
             case CommandAppException cli:
                 // Unknown command or option, missing argument, failed Validate(): the user's input.
-                stderr.WriteLine($"error: {OneLine(cli.Message)} Run 'sweep --help' for usage.");
+                stderr.WriteLine($"error: {OneLine(cli.Message)}{Suggestion(cli.Message)} Run 'sweep --help' for usage.");
                 return ExitCodes.InvalidInput;
             case DiskFullException full:
                 stderr.WriteLine($"error: {full.Message}.");
@@ -41,6 +41,23 @@ internal static class ErrorReporter
                 stderr.WriteLine($"error: {OneLine(ex.Message)} ({ex.GetType().Name}; this is a bug or a problem with the machine, not with your input)");
                 return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>" Did you mean '--parallel'?" for an unknown option one or two typos away from a real one.</summary>
+    private static string Suggestion(string message)
+    {
+        var unknown = System.Text.RegularExpressions.Regex.Match(message, @"Unknown option '([^']+)'");
+        if (!unknown.Success)
+        {
+            return "";
+        }
+        var options = typeof(ErrorReporter).Assembly.GetTypes()
+            .SelectMany(t => t.GetProperties())
+            .Select(p => p.GetCustomAttributes(typeof(CommandOptionAttribute), false).OfType<CommandOptionAttribute>().FirstOrDefault())
+            .Where(a => a is not null)
+            .SelectMany(a => a!.LongNames)
+            .Distinct();
+        return Spec.NameSuggester.Closest(unknown.Groups[1].Value, options) is { } near ? $" Did you mean '--{near}'?" : "";
     }
 
     private static string OneLine(string message)

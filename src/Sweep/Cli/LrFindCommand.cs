@@ -28,10 +28,12 @@ internal sealed class LrFindCommand(IAnsiConsole console, CancellationTokenSourc
         public string? Out { get; init; }
 
         [CommandOption("--start-lr <LR>")]
+        [Description("Learning rate of the first step; it rises exponentially from here.")]
         [DefaultValue(1e-7)]
         public double StartLr { get; init; } = 1e-7;
 
         [CommandOption("--end-lr <LR>")]
+        [Description("Learning rate of the last step (the test stops earlier once the loss blows up).")]
         [DefaultValue(10.0)]
         public double EndLr { get; init; } = 10;
 
