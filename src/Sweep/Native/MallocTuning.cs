@@ -10,7 +10,7 @@ namespace Sweep.Native;
 /// page faults on newly zeroed pages. Measured with perf stat on a fused small-cnn sweep: 761,000
 /// page faults with glibc's defaults, 343,000 with the thresholds raised. The threshold cannot go
 /// above 32 MiB, and the seed CNN's largest weight gradient is exactly 32 MiB, so mmap is switched
-/// off altogether: its training step at batch 16 gained 13–24 % from that (README, "Speed").
+/// off altogether: its training step at batch 16 gained 13–24 % from that (docs/performance-and-gpus.md, "Speed").
 /// </summary>
 internal static class MallocTuning
 {

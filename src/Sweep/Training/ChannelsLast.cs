@@ -7,7 +7,7 @@ namespace Sweep.Training;
 /// libtorch reads the layout from the strides, so a permute → contiguous → permute round trip
 /// gives a (B, C, H, W) tensor laid out as (B, H, W, C); ReLU, max-pooling and oneDNN's
 /// convolutions keep that layout downstream. Max-pooling is several times faster that way on
-/// CPU (README, "Speed").
+/// CPU (docs/performance-and-gpus.md, "Speed").
 /// </summary>
 internal static class ChannelsLast
 {

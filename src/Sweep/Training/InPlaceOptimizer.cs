@@ -16,7 +16,7 @@ namespace Sweep.Training;
 /// rules are torch's; the fused kernel rounds in its own order (Adam's first moment is a lerp), so
 /// it follows TorchSharp's optim.Adam / AdamW / SGD within float rounding (tested over 50 steps).
 /// On the seed CNN an Adam step went from 44–58 ms (torch's twenty-odd separate passes over
-/// memory) to the time of one pass (README, Speed).
+/// memory) to the time of one pass (docs/performance-and-gpus.md, Speed).
 /// </summary>
 internal sealed class InPlaceOptimizer : IDisposable
 {
