@@ -7,7 +7,7 @@ internal sealed class ModelState(nn.Module model, InPlaceOptimizer optimizer) : 
 {
     public void Write(BinaryWriter writer)
     {
-        model.save(writer);
+        WriteModel(writer);
         optimizer.Save(writer);
     }
 
@@ -17,5 +17,15 @@ internal sealed class ModelState(nn.Module model, InPlaceOptimizer optimizer) : 
         optimizer.Load(reader);
     }
 
-    public void WriteModel(BinaryWriter writer) => model.save(writer);
+    /// <summary>
+    /// TorchSharp's module format (Module.load reads it), written from row-major copies: a
+    /// TorchScript model may keep a weight channels-last or transposed, whose bytes TorchSharp will
+    /// not write in place.
+    /// </summary>
+    public void WriteModel(BinaryWriter writer)
+    {
+        using var scope = NewDisposeScope();
+        var state = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.is_contiguous() ? kv.Value : kv.Value.contiguous());
+        nn.Module.save_state_dict(writer, state);
+    }
 }

@@ -48,19 +48,68 @@ internal sealed class TorchScriptNetwork : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// Moves a tensor stored other than row-major (channels-last, transposed, a slice with gaps) into
-    /// row-major storage of its own, in place, so the script module computes with it as before. The
-    /// optimizer's fused kernels walk a tensor as one block and checkpoints write its bytes in order.
+    /// Moves a tensor stored with gaps (a slice of a wider tensor) into dense storage of its own, in
+    /// place, so the script module computes with it as before: the optimizer's fused kernels walk a
+    /// tensor's memory as one block. A dense tensor in another order (channels-last, transposed) is
+    /// left as it is: its gradient and optimizer state get the same strides, so the walk lines up,
+    /// and re-storing a channels-last convolution weight under libtorch made its backward read
+    /// memory it had not written (NaN gradients whenever that memory held a NaN: deterministic
+    /// mode's fill, or a freed tensor's bytes).
     /// </summary>
     private static T RowMajor<T>(T tensor) where T : Tensor
     {
-        if (!tensor.is_contiguous())
+        if (!IsDense(tensor))
         {
             using var noGrad = no_grad();
             using Tensor copy = tensor.contiguous();
             tensor.set_(copy);
         }
         return tensor;
+    }
+
+    /// <summary>True when the elements fill their storage span exactly, in any order of dimensions (no gaps, no overlap).</summary>
+    internal static bool IsDense(Tensor tensor)
+    {
+        long[] shape = tensor.shape, strides = tensor.stride();
+        long expected = 1;
+        foreach (int d in Enumerable.Range(0, shape.Length).Where(d => shape[d] != 1).OrderBy(d => strides[d]))
+        {
+            if (strides[d] != expected)
+            {
+                return false;
+            }
+            expected *= shape[d];
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// TorchSharp reads a saved tensor's bytes straight into the target, which it refuses for a
+    /// weight kept channels-last or transposed: read into row-major stand-ins, then copy across.
+    /// </summary>
+    public override nn.Module load(BinaryReader reader, bool strict = true, IList<string>? skip = null, Dictionary<string, bool>? loadedParameters = null)
+    {
+        var targets = state_dict();
+        using var standIn = new StateStandIn(targets);
+        standIn.load(reader, strict, skip, loadedParameters);
+        using var noGrad = no_grad();
+        foreach (var (name, value) in standIn.state_dict())
+        {
+            targets[name].copy_(value);
+        }
+        return this;
+    }
+
+    /// <summary>Row-major tensors under the same names, shapes and types as a state dictionary.</summary>
+    private sealed class StateStandIn : nn.Module
+    {
+        public StateStandIn(Dictionary<string, Tensor> like) : base(nameof(StateStandIn))
+        {
+            foreach (var (name, tensor) in like)
+            {
+                register_buffer(name, zeros(tensor.shape, dtype: tensor.dtype, device: tensor.device));
+            }
+        }
     }
 
     public override void train(bool train = true)

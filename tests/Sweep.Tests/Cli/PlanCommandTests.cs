@@ -26,8 +26,8 @@ public sealed class PlanCommandTests
 
         Assert.That(after.ExitCode, Is.EqualTo(0), after.ToString());
         Assert.That(after.Stdout, Does.Contain("6 runs, 4 already finished in results/results.db, 2 to train; time left: about"));
-        Assert.That(after.Stdout.Split('\n').Count(l => l.Contains(" completed ", StringComparison.Ordinal)), Is.EqualTo(4));
-        Assert.That(after.Stdout.Split('\n').Count(l => l.Contains(" new ", StringComparison.Ordinal)), Is.EqualTo(2));
+        Assert.That(after.Stdout.Split('\n').Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"\scompleted(\s|$)")), Is.EqualTo(4));
+        Assert.That(after.Stdout.Split('\n').Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"\snew(\s|$)")), Is.EqualTo(2));
     }
 
     [TestCase("small-cnn", "--parallel gets most of it too")]
