@@ -11,6 +11,18 @@ namespace Sweep.Training;
 /// </summary>
 internal static class ChannelsLast
 {
+    /// <summary>True when a four-dimensional tensor is laid out (N, H, W, C) in memory.</summary>
+    public static bool IsChannelsLast(Tensor tensor)
+    {
+        if (tensor.dim() != 4)
+        {
+            return false;
+        }
+        long[] shape = tensor.shape, stride = tensor.stride();
+        long c = shape[1], h = shape[2], w = shape[3];
+        return (c == 1 || stride[1] == 1) && (w == 1 || stride[3] == c) && (h == 1 || stride[2] == w * c) && (shape[0] == 1 || stride[0] == h * w * c);
+    }
+
     public static Tensor Of(Tensor activations)
     {
         long c = activations.shape[1], h = activations.shape[2], w = activations.shape[3];

@@ -27,7 +27,7 @@ internal sealed class TorchScriptNetwork : nn.Module<Tensor, Tensor>
             // must the optimizer, or it would step the weight twice with two states.
             if (seen.Add(TensorIdentity.Of(parameter)))
             {
-                register_parameter(name.Replace('.', '_'), RowMajor(parameter));
+                register_parameter(name.Replace('.', '_'), ConvolutionLayout(RowMajor(parameter)));
             }
             else
             {
@@ -63,6 +63,26 @@ internal sealed class TorchScriptNetwork : nn.Module<Tensor, Tensor>
             using var noGrad = no_grad();
             using Tensor copy = tensor.contiguous();
             tensor.set_(copy);
+        }
+        return tensor;
+    }
+
+    /// <summary>
+    /// Stores a four-dimensional weight (a convolution's) channels-last. libtorch then runs that
+    /// convolution with oneDNN's channels-last kernels whatever the layout of its input, as Sweep's
+    /// own models do. Its row-major (NCHW) backward computed wrong input gradients here (libtorch
+    /// 2.10 on an AVX-512 CPU: 9 % off against PyTorch and against float64, different again with
+    /// two threads), so every convolution after the first trained on corrupted gradients, or read
+    /// unwritten memory and went NaN. The values are unchanged; checkpoints and saved models hold
+    /// them row-major as before.
+    /// </summary>
+    private static T ConvolutionLayout<T>(T tensor) where T : Tensor
+    {
+        if (tensor.dim() == 4 && tensor.is_floating_point() && !ChannelsLast.IsChannelsLast(tensor))
+        {
+            using var noGrad = no_grad();
+            using Tensor channelsLast = ChannelsLast.Of(tensor.detach());
+            tensor.set_(channelsLast);
         }
         return tensor;
     }
