@@ -37,6 +37,11 @@ internal static class TorchScriptCheck
             throw new SweepInputException(
                 $"model_file {config.ModelFile} returns {scores.dtype} values; it must return floating-point class scores (logits), which the loss can differentiate.");
         }
+        if (scores.dtype != ScalarType.Float32)
+        {
+            throw new SweepInputException(
+                $"model_file {config.ModelFile} returns {scores.dtype} scores; Sweep's loss and metrics take float32: end its forward with .float() (the layers inside may keep their own precision).");
+        }
         if (scores.isnan().any().item<bool>())
         {
             throw new SweepInputException(
@@ -48,7 +53,19 @@ internal static class TorchScriptCheck
                 $"model_file {config.ModelFile} gives different outputs for the same images in eval mode, as a module traced in training mode does (its dropout stays on); script the model with torch.jit.script, or call model.eval() before torch.jit.trace.");
         }
         network.train();
-        Forward(network, images, config, data, shape);
+        using var withGrad = enable_grad();
+        Tensor training = Forward(network, images, config, data, shape);
+        if (training.dim() != 2 || training.shape[0] != 2 || training.shape[1] != data.Classes)
+        {
+            throw new SweepInputException(
+                $"model_file {config.ModelFile} returns shape [{string.Join(", ", training.shape)}] in training mode but [2, {data.Classes}] in eval mode; it must return one score per class of {data.Name} in both modes (an auxiliary head or a self.training branch that changes the output).");
+        }
+        // A forward that computes its scores without its weights trains nothing: no weight gets a gradient.
+        if (!training.requires_grad)
+        {
+            throw new SweepInputException(
+                $"model_file {config.ModelFile} computes its scores without any of its trainable weights (they get no gradient), so training cannot change what it predicts; make its forward use its layers.");
+        }
     }
 
     private static Tensor Forward(TorchScriptNetwork network, Tensor images, RunConfig config, DatasetInfo data, string shape)
@@ -57,7 +74,7 @@ internal static class TorchScriptCheck
         {
             return network.forward(images);
         }
-        catch (InvalidCastException)
+        catch (Exception ex) when (ex is InvalidCastException || ex.Message.Contains("Index was out of range", StringComparison.Ordinal) || ex is ArgumentOutOfRangeException)
         {
             throw new SweepInputException(
                 $"model_file {config.ModelFile} returns something other than one tensor (a tuple, list or dict) for {shape} images; its forward must return a single [N, {data.Classes}] tensor of class scores.");
