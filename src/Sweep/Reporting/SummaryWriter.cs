@@ -14,12 +14,24 @@ namespace Sweep.Reporting;
 internal static class SummaryWriter
 {
     /// <summary>The runs table: the facet settings (what varies besides lr, batch size and seed) come right after the id.</summary>
-    private static string[] Columns(ReportData data) =>
-        ["run_id", .. data.FacetSettings, "lr", "batch_size", "seed", "status", "final_train_loss", "final_test_loss", "final_test_accuracy", "final_test_auc",
+    private static string[] AllColumns(ReportData data) =>
+        ["run_id", .. data.FacetSettings, "lr", "batch_size", "seed", "status", "final_train_loss", "final_test_loss", AccuracyColumn, "final_test_auc",
          "diverged_at_epoch", "stopped_at_epoch", "error", "fused_pack"];
+
+    /// <summary>Accuracy is shown in percent, as the verdict states it.</summary>
+    private const string AccuracyColumn = "final_test_accuracy (%)";
 
     /// <summary>Columns shown as text (left-aligned) in the page.</summary>
     private static readonly HashSet<string> TextColumns = ["run_id", "status", "error", "fused_pack"];
+
+    /// <summary>The columns and rows of the runs table, without columns that no run fills (divergence, halving, errors, packs in an ordinary sweep).</summary>
+    private static (string[] Columns, List<string[]> Rows) RunsTable(ReportData data)
+    {
+        string[] all = AllColumns(data);
+        List<string[]> rows = Rows(data).ToList();
+        int[] kept = Enumerable.Range(0, all.Length).Where(i => i < 6 + data.FacetSettings.Count || rows.Any(r => r[i].Length > 0)).ToArray();
+        return (kept.Select(i => all[i]).ToArray(), rows.Select(r => kept.Select(i => r[i]).ToArray()).ToList());
+    }
 
     /// <summary>How often a live page reloads itself while its sweep runs.</summary>
     public const int LiveReloadSeconds = 15;
@@ -42,8 +54,8 @@ internal static class SummaryWriter
             .OrderBy(x => string.Join("\u0001", x.Facet), StringComparer.Ordinal).ThenBy(x => x.Run.BatchSize).ThenBy(x => x.Run.Lr).ThenBy(x => x.Run.Seed)
             .Select(x => (string[])
             [
-                x.Run.RunId, .. x.Facet, RunConfig.FormatLr(x.Run.Lr), N(x.Run.BatchSize), N(x.Run.Seed), x.Run.Status.Text(), N(x.Run.FinalTrainLoss),
-                N(x.Run.FinalTestLoss), N(x.Run.FinalTestAccuracy), N(x.Run.FinalTestAuc), x.Run.DivergedAtEpoch?.ToString(CultureInfo.InvariantCulture) ?? "",
+                x.Run.RunId, .. x.Facet, RunConfig.FormatLr(x.Run.Lr), N(x.Run.BatchSize), N(x.Run.Seed), x.Run.Status.Text(), N(x.Run.FinalTrainLoss, "0.000"),
+                N(x.Run.FinalTestLoss, "0.000"), N(x.Run.FinalTestAccuracy * 100, "0.0"), N(x.Run.FinalTestAuc, "0.0000"), x.Run.DivergedAtEpoch?.ToString(CultureInfo.InvariantCulture) ?? "",
                 x.Run.PrunedAtEpoch?.ToString(CultureInfo.InvariantCulture) ?? "", x.Run.Error ?? "", x.Run.FusedPack ?? "",
             ]);
     }
@@ -67,17 +79,17 @@ internal static class SummaryWriter
             }
         }
         md.AppendLine().AppendLine("## Runs").AppendLine();
-        string[] columns = Columns(data);
+        var (columns, rows) = RunsTable(data);
         md.AppendLine("| " + string.Join(" | ", columns) + " |");
-        md.AppendLine("|" + string.Concat(columns.Select(_ => "---|")));
-        foreach (string[] row in Rows(data))
+        md.AppendLine("|" + string.Concat(columns.Select(c => TextColumns.Contains(c) || data.FacetSettings.Contains(c) ? "---|" : "--:|")));
+        foreach (string[] row in rows)
         {
             md.AppendLine("| " + string.Join(" | ", row.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal))) + " |");
         }
         md.AppendLine().AppendLine("## Figures").AppendLine();
         foreach (string figure in figures)
         {
-            md.AppendLine($"![{figure}]({figure})");
+            md.AppendLine($"![{Figures.FigureCaptions.For(figure)}]({figure})").AppendLine().AppendLine($"*{Figures.FigureCaptions.For(figure)}*").AppendLine();
         }
         return md.ToString();
     }
@@ -97,7 +109,9 @@ internal static class SummaryWriter
             <style>
               body { font-family: sans-serif; margin: 2em; color: #222; max-width: 1400px; }
               table { border-collapse: collapse; font-size: 0.9em; }
-              th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: right; }
+              th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: right; white-space: nowrap; }
+              td.wrap { white-space: normal; }
+              figure { margin: 1em 0; } figcaption { color: #444; font-size: 0.95em; max-width: 900px; }
               th { background: #eee; cursor: pointer; user-select: none; }
               td.text { text-align: left; }
               tr.diverged td, tr.failed td { background: #fde8e8; }
@@ -127,18 +141,19 @@ internal static class SummaryWriter
             html.AppendLine("</ul>");
         }
         html.AppendLine("<h2>Runs</h2><p>Click a column heading to sort.</p>");
-        string[] columns = Columns(data);
+        var (columns, rows) = RunsTable(data);
         int status = Array.IndexOf(columns, "status");
         var isText = columns.Select(c => TextColumns.Contains(c) || data.FacetSettings.Contains(c)).ToArray();
         html.AppendLine("<table id=\"runs\"><thead><tr>" + string.Concat(columns.Select(c => $"<th>{E(c)}</th>")) + "</tr></thead><tbody>");
-        foreach (string[] row in Rows(data))
+        foreach (string[] row in rows)
         {
-            html.AppendLine($"<tr class=\"{E(row[status])}\">" + string.Concat(row.Select((c, i) => isText[i] ? $"<td class=\"text\">{E(c)}</td>" : $"<td>{E(c)}</td>")) + "</tr>");
+            html.AppendLine($"<tr class=\"{E(row[status])}\">" + string.Concat(row.Select((c, i) => columns[i] == "error" ? $"<td class=\"text wrap\">{E(c)}</td>" : isText[i] ? $"<td class=\"text\">{E(c)}</td>" : $"<td>{E(c)}</td>")) + "</tr>");
         }
         html.AppendLine("</tbody></table><h2>Figures</h2>");
         foreach (string figure in figures)
         {
-            html.AppendLine($"<p><img src=\"{E(figure)}\" alt=\"{E(figure)}\"></p>");
+            string caption = Figures.FigureCaptions.For(figure);
+            html.AppendLine($"<figure><img src=\"{E(figure)}\" alt=\"{E(caption)}\"><figcaption>{E(caption)}</figcaption></figure>");
         }
         html.AppendLine("""
             <script>
@@ -161,5 +176,6 @@ internal static class SummaryWriter
 
     private static string N(long? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "";
 
-    private static string N(double? v) => v is { } d ? (double.IsFinite(d) ? d.ToString("0.####", CultureInfo.InvariantCulture) : d.ToString(CultureInfo.InvariantCulture)) : "";
+    /// <summary>A number with the column's fixed decimals, so digits line up down a column.</summary>
+    private static string N(double? v, string format) => v is { } d ? (double.IsFinite(d) ? d.ToString(format, CultureInfo.InvariantCulture) : d.ToString(CultureInfo.InvariantCulture)) : "";
 }

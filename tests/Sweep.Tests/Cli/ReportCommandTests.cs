@@ -28,7 +28,7 @@ public sealed class ReportCommandTests
         [
             "train_loss_by_epoch.png", "test_loss_by_epoch.png", "test_accuracy_by_epoch.png", "final_test_loss_vs_lr.png",
             "final_test_accuracy_vs_lr.png", "final_test_loss_vs_batch_size.png", "final_test_accuracy_vs_batch_size.png",
-            "test_accuracy_heatmap.png", "generalisation_gap_heatmap.png", "test_auc_by_epoch.png", "final_test_auc_vs_lr.png",
+            "test_loss_heatmap.png", "test_accuracy_heatmap.png", "generalisation_gap_heatmap.png", "test_auc_by_epoch.png", "final_test_auc_vs_lr.png",
             "final_test_auc_vs_batch_size.png", "final_test_loss_vs_lr_per_batch.png", "final_test_auc_vs_lr_per_batch.png",
         ];
         Assert.That(Directory.GetFiles(Results, "*.png").Select(Path.GetFileName), Is.EquivalentTo(expected));
@@ -48,7 +48,7 @@ public sealed class ReportCommandTests
         string html = File.ReadAllText(Path.Combine(Results, "index.html"));
 
         var sources = Regex.Matches(html, "(?:src|href)=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
-        Assert.That(sources, Has.Count.EqualTo(14));
+        Assert.That(sources, Has.Count.EqualTo(15));
         Assert.That(sources.All(s => File.Exists(Path.Combine(Results, s))), Is.True, string.Join(", ", sources));
         Assert.That(html, Does.Not.Contain("http://").And.Not.Contain("https://"), "no network");
         Assert.That(Regex.Matches(html, "<tr class=").Count, Is.EqualTo(12));

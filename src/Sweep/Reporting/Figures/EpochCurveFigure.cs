@@ -36,7 +36,7 @@ internal sealed class EpochCurveFigure(string fileName, string metricName, Func<
                 if (curve.Any(p => p.Value.Count > 1))
                 {
                     var band = plot.Add.FillY(xs, curve.Select(p => p.Value.Mean - p.Value.Std).ToArray(), curve.Select(p => p.Value.Mean + p.Value.Std).ToArray());
-                    band.FillStyle.Color = FigureStyle.SeriesColor(i, lrs.Count).WithAlpha(0.2);
+                    band.FillStyle.Color = FigureStyle.LrColor(i, lrs.Count).WithAlpha(0.2);
                     band.LineStyle.Width = 0;
                     if (scales)
                     {
@@ -44,7 +44,7 @@ internal sealed class EpochCurveFigure(string fileName, string metricName, Func<
                         allValues.AddRange(curve.Select(p => p.Value.Mean - p.Value.Std));
                     }
                 }
-                var line = plot.Add.Scatter(xs, ys, FigureStyle.SeriesColor(i, lrs.Count));
+                var line = plot.Add.Scatter(xs, ys, FigureStyle.LrColor(i, lrs.Count));
                 string seeds = cell.Runs.Count > 1 ? $" (mean of {cell.Runs.Count} seeds)" : "";
                 line.LegendText = FigureStyle.LegendFor(i, lrs.Count, $"lr={FigureStyle.Lr(lrs[i])}{seeds}" + (cell.Problem is { } problem ? $" ({problem})" : ""));
                 line.LineWidth = 2;

@@ -25,11 +25,17 @@ internal static class FigureStyle
     public const int MaxLegendEntries = 10;
 
     /// <summary>
-    /// The colour of series <paramref name="index"/> of <paramref name="count"/>: the palette for a
-    /// few, an ordered colormap for many (neighbouring values get neighbouring colours).
+    /// The colour of learning rate <paramref name="index"/> of <paramref name="count"/> (smallest
+    /// first) in every figure: blues to greens to yellow (viridis), so a colour means one thing
+    /// across the report and neighbouring rates get neighbouring colours.
     /// </summary>
-    public static Color SeriesColor(int index, int count) =>
-        count <= MaxLegendEntries ? ColorAt(index) : new ScottPlot.Colormaps.Viridis().GetColor(count == 1 ? 0 : index / (count - 1.0));
+    public static Color LrColor(int index, int count) => Ordered(new ScottPlot.Colormaps.Viridis(), index, count);
+
+    /// <summary>The colour of batch size <paramref name="index"/> of <paramref name="count"/>: purples to reds to orange (plasma), never an lr's.</summary>
+    public static Color BatchColor(int index, int count) => Ordered(new ScottPlot.Colormaps.Plasma(), index, count);
+
+    // The light ends of both maps are hard to see on white: use 0 … 0.85 of the range.
+    private static Color Ordered(IColormap map, int index, int count) => map.GetColor(count <= 1 ? 0 : 0.85 * index / (count - 1.0));
 
     /// <summary>The legend text of a series, or "" (no entry) for most of many: about 8 evenly spaced entries, first and last included.</summary>
     public static string LegendFor(int index, int count, string text)

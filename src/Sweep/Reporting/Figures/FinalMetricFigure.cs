@@ -44,9 +44,9 @@ internal sealed class FinalMetricFigure(string fileName, string metricName, Fina
             if (points.Any(p => p.Value!.Value.Count > 1))
             {
                 var bars = plot.Add.ErrorBar(xs, ys, points.Select(p => p.Value!.Value.Std).ToArray());
-                bars.Color = FigureStyle.SeriesColor(i, series.Count);
+                bars.Color = (byLr ? FigureStyle.BatchColor(i, series.Count) : FigureStyle.LrColor(i, series.Count));
             }
-            var line = plot.Add.Scatter(xs, ys, FigureStyle.SeriesColor(i, series.Count));
+            var line = plot.Add.Scatter(xs, ys, (byLr ? FigureStyle.BatchColor(i, series.Count) : FigureStyle.LrColor(i, series.Count)));
             line.LegendText = FigureStyle.LegendFor(i, series.Count, byLr ? $"batch size {series[i]}" : $"lr={FigureStyle.Lr(series[i])}");
             line.LineWidth = 2;
             line.MarkerSize = 8;
@@ -54,7 +54,7 @@ internal sealed class FinalMetricFigure(string fileName, string metricName, Fina
             if (byLr && data.SuggestedLr.TryGetValue((long)series[i], out double suggested))
             {
                 // What `lr-find` suggested for this batch size, to read the quick test against the grid.
-                var mark = plot.Add.VerticalLine(Math.Log10(suggested), 1.5f, FigureStyle.SeriesColor(i, series.Count), LinePattern.Dashed);
+                var mark = plot.Add.VerticalLine(Math.Log10(suggested), 1.5f, (byLr ? FigureStyle.BatchColor(i, series.Count) : FigureStyle.LrColor(i, series.Count)), LinePattern.Dashed);
                 mark.LegendText = FigureStyle.LegendFor(i, series.Count, $"lr-find, batch size {series[i]}");
             }
         }

@@ -26,7 +26,7 @@ internal static class LrFindFigure
             {
                 continue;
             }
-            Color color = FigureStyle.SeriesColor(i, tests.Count);
+            Color color = FigureStyle.BatchColor(i, tests.Count);
             double[] xs = points.Select(p => Math.Log10(p.Lr)).ToArray();
             allX.AddRange(xs);
             allY.AddRange(points.Select(p => p.Smoothed));

@@ -19,6 +19,7 @@ internal static class ReportWriter
         new FinalMetricFigure("final_test_accuracy_vs_batch_size.png", "test accuracy", FinalMetricAxis.BatchSize, c => c.TestAccuracy),
         new FinalMetricFigure("final_test_auc_vs_lr.png", "test AUC", FinalMetricAxis.LearningRate, c => c.TestAuc),
         new FinalMetricFigure("final_test_auc_vs_batch_size.png", "test AUC", FinalMetricAxis.BatchSize, c => c.TestAuc),
+        new GridHeatmapFigure("test_loss_heatmap.png", "Final test loss over the lr × batch-size grid", "0.000", higherIsBetter: false, c => c.TestLoss),
         new GridHeatmapFigure("test_accuracy_heatmap.png", "Final test accuracy over the lr × batch-size grid", "0.000", higherIsBetter: true, c => c.TestAccuracy),
         new GridHeatmapFigure("generalisation_gap_heatmap.png", "Generalisation gap (test loss − training loss, last epoch)", "0.000", higherIsBetter: false, c => c.GeneralisationGap),
     ];

@@ -1,0 +1,38 @@
+namespace Sweep.Reporting.Figures;
+
+/// <summary>
+/// What each figure shows, in a sentence: the page's caption and the image's alt text. Colours
+/// mean the same everywhere: learning rates blue → yellow, batch sizes purple → orange, smallest first.
+/// </summary>
+internal static class FigureCaptions
+{
+    private static readonly Dictionary<string, string> ByName = new(StringComparer.Ordinal)
+    {
+        ["train_loss_by_epoch.png"] = "Mean training loss in each epoch, one line per learning rate (blue → yellow: small → large), a panel per batch size; bands: ± 1 sd over seeds.",
+        ["test_loss_by_epoch.png"] = "Test loss after each epoch, one line per learning rate, a panel per batch size; a minimum before the last epoch means the run overfits.",
+        ["test_accuracy_by_epoch.png"] = "Test accuracy after each epoch, one line per learning rate, a panel per batch size.",
+        ["test_auc_by_epoch.png"] = "Test ROC AUC after each epoch, one line per learning rate, a panel per batch size.",
+        ["final_test_loss_vs_lr.png"] = "Final test loss against learning rate (log scale), one line per batch size (purple → orange: small → large); dashed: lr-find's suggestion.",
+        ["final_test_accuracy_vs_lr.png"] = "Final test accuracy against learning rate (log scale), one line per batch size.",
+        ["final_test_auc_vs_lr.png"] = "Final test ROC AUC against learning rate (log scale), one line per batch size.",
+        ["final_test_loss_vs_batch_size.png"] = "Final test loss against batch size, one line per learning rate: the paper's claim is about these slopes at a fixed learning rate.",
+        ["final_test_accuracy_vs_batch_size.png"] = "Final test accuracy against batch size, one line per learning rate.",
+        ["final_test_auc_vs_batch_size.png"] = "Final test ROC AUC against batch size, one line per learning rate.",
+        ["test_loss_heatmap.png"] = "Final test loss in each cell of the learning rate × batch size grid (darker is lower, better); the verdict ranks cells by this number.",
+        ["test_accuracy_heatmap.png"] = "Final test accuracy in each cell of the learning rate × batch size grid (brighter is higher, better).",
+        ["generalisation_gap_heatmap.png"] = "Test loss minus training loss in the last epoch, per cell: large values mean overfitting.",
+        ["final_test_loss_vs_lr_per_batch.png"] = "Final test loss against learning rate ÷ batch size (log scale): colour is the batch size, each point is labelled with its learning rate; points that line up mean lr ÷ batch size is what matters.",
+        ["final_test_auc_vs_lr_per_batch.png"] = "Final test ROC AUC against learning rate ÷ batch size (log scale): colour is the batch size, each point labelled with its learning rate.",
+        [LrFindFigure.FileName] = "LR range test: training loss as the learning rate rises, one line per batch size; the marks are the suggested learning rates.",
+        [ReferenceFigure.FileName] = "The reference's numbers and ours against batch size, per optimizer and learning rate.",
+    };
+
+    /// <summary>The caption of a figure file of ours (a facet's copy gets its facet named), or its file name.</summary>
+    public static string For(string fileName)
+    {
+        int facet = fileName.IndexOf("__", StringComparison.Ordinal);
+        string plain = facet < 0 ? fileName : fileName[..facet] + Path.GetExtension(fileName);
+        string facetText = facet < 0 ? "" : $" ({Path.GetFileNameWithoutExtension(fileName)[(facet + 2)..].Replace('_', ' ')})";
+        return ByName.TryGetValue(plain, out string? caption) ? caption + facetText : fileName;
+    }
+}
