@@ -13,7 +13,7 @@ namespace Sweep.Running;
 /// </summary>
 internal static class Preflight
 {
-    /// <param name="note">Told what loading the data takes a while for (decoding an image folder).</param>
+    /// <param name="note">Told what loading the data takes a while for (decoding an image folder), and what a model costs (a TorchScript model trained without oneDNN).</param>
     public static IReadOnlyDictionary<DataRequest, DatasetPair> Check(SweepPlan plan, Action<string>? note = null)
     {
         var loaded = new Dictionary<DataRequest, DatasetPair>();
@@ -33,7 +33,10 @@ internal static class Preflight
         foreach (RunConfig config in plan.Runs.Select(r => r.Config).Where(c => c.Model == "torchscript")
                      .DistinctBy(c => (c.ModelFile, DataRequest.For(c), c.Device)))
         {
-            TorchScriptCheck.Check(config, loaded[DataRequest.For(config)].Info, TorchDevice.Resolve(config.Device));
+            if (TorchScriptCheck.Check(config, loaded[DataRequest.For(config)].Info, TorchDevice.Resolve(config.Device)) is { } warning)
+            {
+                note?.Invoke(warning);
+            }
         }
         return loaded;
     }

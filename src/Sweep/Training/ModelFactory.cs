@@ -22,7 +22,7 @@ internal static class ModelFactory
                 "small-cnn" => new SmallCnn(data.Channels, data.Height, data.Width, data.Classes),
                 "seed-cnn" => new SeedCnn(data.Channels, data.Height, data.Width, data.Classes, config.FinalRelu),
                 "vgg" => new VggNet(data.Channels, data.Height, data.Width, data.Classes, config.VggDepth, config.VggWidth),
-                "torchscript" => TorchScript(config, device),
+                "torchscript" => TorchScript(config, data, device),
                 _ => throw new SweepInputException($"Unknown model '{config.Model}'; known: {string.Join(", ", Choices.Models)}."),
             };
             return model.to(device);
@@ -55,9 +55,13 @@ internal static class ModelFactory
         }
     }
 
-    private static TorchScriptNetwork TorchScript(RunConfig config, Device device)
+    private static TorchScriptNetwork TorchScript(RunConfig config, DatasetInfo data, Device device)
     {
-        var network = TorchScriptNetwork.Load(config.ModelFile, device);
+        var network = TorchScriptNetwork.Load(config.ModelFile, device, data);
+        if (network.NeedsRowMajorActivations)
+        {
+            Native.OneDnnConvolutions.Disable(); // process-wide; TorchScriptCheck says so before training
+        }
         if (config.Init == "seed")
         {
             network.Reinitialise(); // from the generator seeded above with the run's seed

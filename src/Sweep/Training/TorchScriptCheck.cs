@@ -12,10 +12,11 @@ namespace Sweep.Training;
 /// </summary>
 internal static class TorchScriptCheck
 {
-    public static void Check(RunConfig config, DatasetInfo data, Device device)
+    /// <returns>A note for the user when the model fits but costs speed, else null.</returns>
+    public static string? Check(RunConfig config, DatasetInfo data, Device device)
     {
         string shape = $"2 × {data.Channels} × {data.Height} × {data.Width}";
-        using var network = TorchScriptNetwork.Load(config.ModelFile, device);
+        using var network = TorchScriptNetwork.Load(config.ModelFile, device, data);
         if (!network.parameters().Any(p => p.requires_grad))
         {
             throw new SweepInputException(
@@ -66,6 +67,9 @@ internal static class TorchScriptCheck
             throw new SweepInputException(
                 $"model_file {config.ModelFile} computes its scores without any of its trainable weights (they get no gradient), so training cannot change what it predicts; make its forward use its layers.");
         }
+        return network.NeedsRowMajorActivations
+            ? $"note: model_file {config.ModelFile} reshapes convolution outputs with .view, which needs row-major activations, and libtorch's row-major convolution backward gave wrong gradients on this machine, so its convolutions train without oneDNN (slower); use torch.flatten(x, 1) or x.reshape(...) instead of x.view(...) for full speed."
+            : null;
     }
 
     private static Tensor Forward(TorchScriptNetwork network, Tensor images, RunConfig config, DatasetInfo data, string shape)

@@ -76,6 +76,7 @@ public sealed class ResumeTests
 
         Assert.That(process.ExitCode, Is.EqualTo(130), stdout.Result);
         Assert.That(stdout.Result, Does.Contain(": interrupted"));
+        Assert.That(File.Exists(db + "-wal"), Is.False, "stopped or not, results.db is one whole file");
         Assert.That(ResultsFile.Scalar<long>(db, "SELECT count(*) FROM runs WHERE status = 'interrupted'"), Is.EqualTo(1));
         CliResult again = SweepCli.Run(dir.Path, "sweep", "s.yaml", "--no-report");
         Assert.That(again.ExitCode, Is.EqualTo(0), again.ToString());

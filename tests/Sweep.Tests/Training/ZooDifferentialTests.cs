@@ -19,6 +19,9 @@ namespace Sweep.Tests.Training;
 public sealed class ZooDifferentialTests
 {
     private static readonly string Script = Path.Combine(RepoPaths.Root, "tests", "fixtures", "torchscript", "zoo.py");
+    /// <summary>Agreement that needs no float64 argument: 1e-5 of the tensor's (or losses') norm.</summary>
+    private const double Tolerance = 1e-5;
+
     private static TempDir? _zoo;
     private static bool _trained;
 
@@ -47,23 +50,63 @@ public sealed class ZooDifferentialTests
         using var theirs = JsonDocument.Parse(File.ReadAllText(torchResult));
 
         Assert.That(ours.Outcome, Is.EqualTo(RunOutcome.Completed));
-        double[] torchLosses = theirs.RootElement.GetProperty("losses").EnumerateArray().Select(e => e.GetDouble()).ToArray();
-        Assert.That(ours.Epochs.Select(e => e.TrainLoss), Is.EqualTo(torchLosses).Within(1e-3).Percent, "mean training loss per epoch");
+        var torch32 = theirs.RootElement;
+        var torch64 = theirs.RootElement.GetProperty("float64");
+        Assert.That(Off(ours.Epochs.Select(e => e.TrainLoss).ToArray(), Values(torch32.GetProperty("losses")), Values(torch64.GetProperty("losses"))), Is.Null,
+            "mean training loss per epoch");
         using var trained = ModelFactory.Create(config, KnownDatasets.Describe(config.Dataset), CPU);
         trained.load(new BinaryReader(new MemoryStream(final.Model!)));
-        var state = theirs.RootElement.GetProperty("state");
         foreach (var (name, tensor) in trained.state_dict())
         {
-            double[] expected = state.GetProperty(name).EnumerateArray().Select(e => e.GetDouble()).ToArray();
             double[] actual = tensor.to(float64).contiguous().data<double>().ToArray();
-            double scale = expected.Max(Math.Abs);
-            // 1e-5 relative to the tensor's largest element: the fused kernels round in their own order.
-            var off = actual.Zip(expected, (a, e) => Math.Abs(a - e)).Select((d, i) => (d, i)).Where(x => x.d > 1e-5 * Math.Max(scale, 1e-3)).ToList();
-            Assert.That(off, Is.Empty, $"{name}: {off.Count} of {expected.Length} elements differ, first at {off.FirstOrDefault().i}: ours {actual.ElementAtOrDefault(off.FirstOrDefault().i)}, PyTorch {expected.ElementAtOrDefault(off.FirstOrDefault().i)}");
+            Assert.That(Off(actual, Values(torch32.GetProperty("state").GetProperty(name)), Values(torch64.GetProperty("state").GetProperty(name))), Is.Null, name);
         }
+        Assert.That(ModelFactory.ParameterCount(trained), Is.GreaterThan(0));
     }
 
-    /// <summary>The zoo's model files, written once by PyTorch.</summary>
+    private static double[] Values(JsonElement array) => array.EnumerateArray().Select(e => e.GetDouble()).ToArray();
+
+    /// <summary>
+    /// Null when ours agrees: within 1e-5 of PyTorch's float32 result (relative to the tensor's
+    /// norm), or at most three times as far from the float64 result as PyTorch's float32 result is
+    /// (both round in float32 but sum in different orders, and batch norm with momentum amplifies
+    /// rounding: on batchnorm/sgd PyTorch's float32 run ends epoch 2 2e-4 from float64). Else why not.
+    /// </summary>
+    private static string? Off(double[] ours, double[] torch32, double[] torch64)
+    {
+        static double Distance(double[] a, double[] b) => Math.Sqrt(a.Zip(b, (x, y) => (x - y) * (x - y)).Sum());
+        double scale = Math.Sqrt(torch64.Sum(v => v * v)) + 1e-12;
+        double toTorch = Distance(ours, torch32), toTruth = Distance(ours, torch64), torchToTruth = Distance(torch32, torch64);
+        return toTorch <= Tolerance * scale || toTruth <= 3 * torchToTruth + Tolerance * scale ? null
+            : $"ours is {toTruth / scale:E2} (relative) from float64 where PyTorch's float32 is {torchToTruth / scale:E2}; {toTorch / scale:E2} from PyTorch's float32";
+    }
+
+    /// <summary>
+    /// A model that calls .view on convolution outputs cannot take channels-last activations: it
+    /// trains with oneDNN off (process-wide, so in a child process here) and still as PyTorch does.
+    /// </summary>
+    [TestCase("adam")]
+    [TestCase("sgd")]
+    public void A_model_that_views_its_activations_trains_as_PyTorch_does_without_oneDNN(string optimizer)
+    {
+        Python.Require("torch", "python3-torch");
+        double lr = optimizer == "adam" ? 0.003 : 0.05;
+        string yaml = $"name: zoo\nmodel: torchscript\nmodel_file: {Path.Combine(ZooFolder().Path, "view.pt")}\ntrain_size: 256\ntest_size: 64\naugment: false\nepochs: 2\nthreads: 1\nseed: 3\n"
+            + $"optimizer: {optimizer}\nmomentum: 0.9\nbatch_size: 32\ngrid:\n  lr: [{lr.ToString(System.Globalization.CultureInfo.InvariantCulture)}]\n";
+        DatasetPair data = DatasetLoader.Load(DataRequest.For(Plans.OneRun(yaml)));
+        string torchResult = Path.Combine(Zoo(data).Path, $"view-{optimizer}.json");
+        using var dir = new TempDir();
+        dir.Write("s.yaml", yaml);
+
+        CliResult result = SweepCli.Run(dir.Path, "sweep", "s.yaml", "--no-report");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Stdout, Does.Contain("reshapes convolution outputs with .view").And.Contain("without oneDNN"));
+        using var theirs = JsonDocument.Parse(File.ReadAllText(torchResult));
+        var ours = ResultsFile.Query<double>(dir.File("results/results.db"), "SELECT train_loss FROM epochs ORDER BY epoch").ToArray();
+        Assert.That(Off(ours, Values(theirs.RootElement.GetProperty("losses")), Values(theirs.RootElement.GetProperty("float64").GetProperty("losses"))), Is.Null);
+    }
+
     private static TempDir ZooFolder()
     {
         if (_zoo is null)
