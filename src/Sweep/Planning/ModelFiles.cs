@@ -37,15 +37,9 @@ internal sealed class ModelFiles(string sweepFolder, string displayPath)
 
     private string Hash(string path, string given)
     {
+        InputFile.Require(path, $"{displayPath}: model_file '{given}'", MaxBytes,
+            $"{displayPath}: model_file '{given}' does not exist ({path}); the path is relative to the sweep file.");
         var file = new FileInfo(path);
-        if (!file.Exists)
-        {
-            throw new SweepInputException($"{displayPath}: model_file '{given}' does not exist ({path}); the path is relative to the sweep file.");
-        }
-        if (file.Length > MaxBytes)
-        {
-            throw new SweepInputException($"{displayPath}: model_file '{given}' is {file.Length:N0} bytes, more than the {MaxBytes >> 30} GiB a model file may have; check the path.");
-        }
         using FileStream stream = file.OpenRead();
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }

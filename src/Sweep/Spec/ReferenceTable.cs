@@ -21,15 +21,8 @@ internal sealed record ReferenceTable(string Path, string Text, IReadOnlyList<st
 
     public static ReferenceTable Read(string path)
     {
-        var file = new FileInfo(path);
-        if (!file.Exists)
-        {
-            throw new SweepInputException($"{path}: the reference file does not exist; the path in 'reference' is relative to the sweep file.");
-        }
-        if (file.Length > MaxBytes)
-        {
-            throw new SweepInputException($"{path}: the reference file is {file.Length:N0} bytes, more than the {MaxBytes:N0} a table of published results needs; point 'reference' at the CSV of the table.");
-        }
+        InputFile.Require(path, $"{path}: the reference file", MaxBytes,
+            $"{path}: the reference file does not exist; the path in 'reference' is relative to the sweep file.");
         return Parse(File.ReadAllText(path), path);
     }
 

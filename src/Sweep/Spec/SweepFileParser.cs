@@ -13,12 +13,13 @@ internal static class SweepFileParser
     public const int MaxRepeats = 1000;
     public const int MaxParallel = 64;
 
+    /// <summary>A sweep file is a page of YAML; anything larger is refused before it is read.</summary>
+    public const long MaxFileBytes = 1 << 20;
+
     public static SweepSpec Load(string path, string? dataDir = null)
     {
-        if (!File.Exists(path))
-        {
-            throw new SweepInputException($"Sweep file '{path}' does not exist; pass the path of a YAML file such as sweeps.yaml.");
-        }
+        InputFile.Require(path, $"the sweep file '{path}'", MaxFileBytes,
+            $"Sweep file '{path}' does not exist; pass the path of a YAML file such as sweeps.yaml.");
         return Parse(File.ReadAllText(path), path, dataDir);
     }
 

@@ -100,9 +100,15 @@ internal static class SweepFileReader
         {
             throw SweepErrors.At(path, value, $"'extends: {parentName}' makes a cycle ({string.Join(" → ", chain.Select(Path.GetFileName))} → {Path.GetFileName(parent)}); remove one of the extends");
         }
-        if (!File.Exists(parent))
+        try
         {
-            throw SweepErrors.At(path, value, $"'extends: {parentName}' names a file that does not exist ({parent}); the path is relative to this file");
+            InputFile.Require(parent, $"'extends: {parentName}'", SweepFileParser.MaxFileBytes, "");
+        }
+        catch (SweepInputException ex)
+        {
+            throw SweepErrors.At(path, value, ex.Message.Length == 0
+                ? $"'extends: {parentName}' names a file that does not exist ({parent}); the path is relative to this file"
+                : ex.Message.TrimEnd('.'));
         }
         return Read(File.ReadAllText(parent), parent, chain, files).Item1;
     }

@@ -125,7 +125,7 @@ public sealed class SweepCommandTests
         CliResult result = SweepCli.Run(dir.Path, "report", "--out", "figures");
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
-        Assert.That(Directory.GetFiles(dir.File("figures"), "*.png"), Has.Length.EqualTo(14));
+        Assert.That(Directory.GetFiles(dir.File("figures"), "*.png"), Has.Length.EqualTo(15));
         Assert.That(File.Exists(dir.File("figures/index.html")) && File.Exists(dir.File("figures/summary.md")), Is.True);
         using var png = new PngImage(dir.File("figures/final_test_accuracy_vs_lr.png"));
         Assert.That(png.InkFraction(), Is.GreaterThan(0.01));
