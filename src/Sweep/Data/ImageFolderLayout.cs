@@ -94,6 +94,13 @@ internal sealed record ImageFolderLayout(string Root, IReadOnlyList<string> Clas
             }
             foreach (FileInfo image in images)
             {
+                // A pipe or device named like an image would block the decoder or never end; a link loop cannot be read.
+                if (InputFile.Inspect(image.FullName).Kind is not InputFile.Kind.Regular and var kind)
+                {
+                    throw new SweepInputException(kind == InputFile.Kind.LinkLoop
+                        ? $"'{image.FullName}' is a symbolic link that leads back to itself; remove it or point it at the image."
+                        : $"'{image.FullName}' is not a regular file (a pipe, device, socket or folder); remove it from the image folder.");
+                }
                 if (image.Length > MaxFileBytes)
                 {
                     throw new SweepInputException(string.Create(CultureInfo.InvariantCulture,

@@ -113,6 +113,22 @@ public sealed class ImageFolderErrorTests
     }
 
     [Test]
+    public void A_pipe_or_a_link_loop_named_like_an_image_is_named_instead_of_blocking_the_scan()
+    {
+        string disc = Path.Combine(_root, "train", "disc");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path.Combine(disc, "pipe.png"))!)
+        {
+            mkfifo.WaitForExit();
+        }
+        Assert.That(Error(), Does.Contain("pipe.png' is not a regular file"));
+
+        File.Delete(Path.Combine(disc, "pipe.png"));
+        File.CreateSymbolicLink(Path.Combine(disc, "a.png"), Path.Combine(disc, "b.png"));
+        File.CreateSymbolicLink(Path.Combine(disc, "b.png"), Path.Combine(disc, "a.png"));
+        Assert.That(Error(), Does.Contain("a.png' is a symbolic link that leads back to itself"));
+    }
+
+    [Test]
     public void Nothing_is_cached_when_an_image_is_bad()
     {
         File.WriteAllText(Path.Combine(_root, "test", "disc", "x.bmp"), "BM broken");
