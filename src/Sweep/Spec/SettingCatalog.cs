@@ -39,7 +39,8 @@ internal static class SettingCatalog
         Choice("device", "auto", Choices.Devices, changesTraining: false),
         new("threads", SettingKind.Integer, 0L, false, AtLeast(0), "a whole number of at least 0 (0: one per CPU core)"),
         new("deterministic", SettingKind.Flag, false, false, _ => null, "true or false"),
-        new("divergence_factor", SettingKind.Real, 10.0, false, AboveOne, "a number greater than 1 (a run diverges when its training loss exceeds this × ln(classes))"),
+        // Part of the identity: raised, a run that diverged before is trained again (its ending would differ).
+        new("divergence_factor", SettingKind.Real, 10.0, true, AboveOne, "a number greater than 1 (a run diverges when its training loss exceeds this × ln(classes))", AddedLater: true),
         new("keep_checkpoints", SettingKind.Flag, false, false, _ => null, "true or false"),
         new("save_model", SettingKind.Flag, false, false, _ => null, "true or false"),
     ];
