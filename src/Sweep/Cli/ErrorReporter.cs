@@ -8,7 +8,10 @@ namespace Sweep.Cli;
 /// <summary>Turns an exception that reached the top into one line on stderr and an exit code.</summary>
 internal static class ErrorReporter
 {
-    public static int Handle(Exception ex, TextWriter stderr)
+    public static int Handle(Exception ex, TextWriter stderr) => Handle(ex, stderr, []);
+
+    /// <param name="args">The command line, to name the option whose value did not convert.</param>
+    public static int Handle(Exception ex, TextWriter stderr, IReadOnlyList<string> args)
     {
         switch (ex)
         {
@@ -17,7 +20,7 @@ internal static class ErrorReporter
                 return ExitCodes.InvalidInput;
             case CommandAppException cli:
                 // Unknown command or option, missing argument, failed Validate(): the user's input.
-                stderr.WriteLine($"error: {OneLine(cli.Message)}{Suggestion(cli.Message)} Run 'sweep --help' for usage.");
+                stderr.WriteLine($"error: {OneLine(Converted(cli.Message, args))}{Suggestion(cli.Message)} Run 'sweep --help' for usage.");
                 return ExitCodes.InvalidInput;
             case DiskFullException full:
                 stderr.WriteLine($"error: {full.Message}.");
@@ -58,6 +61,29 @@ internal static class ErrorReporter
             .SelectMany(a => a!.LongNames)
             .Distinct();
         return Spec.NameSuggester.Closest(unknown.Groups[1].Value, options) is { } near ? $" Did you mean '--{near}'?" : "";
+    }
+
+    /// <summary>"Failed to convert '0.001' to Int32" names no option: say which, and what it takes.</summary>
+    private static string Converted(string message, IReadOnlyList<string> args)
+    {
+        var failed = System.Text.RegularExpressions.Regex.Match(message, @"^Failed to convert '(.*)' to (\w+)\.?$");
+        if (!failed.Success)
+        {
+            return message;
+        }
+        string value = failed.Groups[1].Value;
+        string wanted = failed.Groups[2].Value switch
+        {
+            "Int32" or "Int64" => "a whole number",
+            "Double" or "Single" => "a number",
+            "Boolean" => "true or false",
+            var other => other,
+        };
+        int at = args.ToList().FindIndex(a => a == value || a.EndsWith("=" + value, StringComparison.Ordinal));
+        string? option = at < 0 ? null
+            : args[at].StartsWith("--", StringComparison.Ordinal) ? args[at].Split('=')[0]
+            : at > 0 && args[at - 1].StartsWith('-') ? args[at - 1] : null;
+        return option is null ? $"'{value}' is not {wanted}" : $"{option} takes {wanted}, not '{value}'";
     }
 
     private static string OneLine(string message)

@@ -68,7 +68,7 @@ internal static class SweepApp
                 .WithDescription("Write sbatch scripts that run a sweep as a Slurm job array, then merge the shards.")
                 .WithExample("slurm", "sweeps.yaml", "--shards", "4", "--time", "02:00:00");
             config.AddCommand<MakeMiniDatasetCommand>("make-mini-dataset").IsHidden();
-            config.SetExceptionHandler((ex, _) => ErrorReporter.Handle(ex, stderr));
+            config.SetExceptionHandler((ex, _) => ErrorReporter.Handle(ex, stderr, args));
         });
         return app.Run(args);
     }

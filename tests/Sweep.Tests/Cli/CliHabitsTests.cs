@@ -18,6 +18,20 @@ public sealed class CliHabitsTests
         Assert.That(result.Stderr.Trim().Split('\n'), Has.Length.EqualTo(1));
     }
 
+    [TestCase("sweep", "--lease", "0.001", "--lease takes a whole number, not '0.001'")]
+    [TestCase("sweep", "--live-every", "1.5", "--live-every takes a whole number, not '1.5'")]
+    [TestCase("lr-find", "--steps=abc", null, "--steps takes a whole number, not 'abc'")]
+    public void A_value_of_the_wrong_type_names_its_option(string command, string option, string? value, string expected)
+    {
+        using var dir = new TempDir();
+        dir.Write("s.yaml", StoredSweep.Yaml);
+        CliResult result = SweepCli.Run(dir.Path, new[] { command, "s.yaml", option, value }.OfType<string>().ToArray());
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Does.Contain(expected));
+        Assert.That(Directory.Exists(dir.File("results")), Is.False);
+    }
+
     [TestCase("sweep")]
     [TestCase("lr-find")]
     [TestCase("report")]
