@@ -38,7 +38,8 @@ internal sealed class ModelFiles(string sweepFolder, string displayPath)
     private string Hash(string path, string given)
     {
         InputFile.Require(path, $"{displayPath}: model_file '{given}'", MaxBytes,
-            $"{displayPath}: model_file '{given}' does not exist ({path}); the path is relative to the sweep file.");
+            $"{displayPath}: model_file '{given}' does not exist ({path}); the path is relative to the sweep file.",
+            size => $"{displayPath}: model_file '{given}' is {size:N0} bytes, more than the {MaxBytes >> 30} GiB a model file may have; check the path.");
         var file = new FileInfo(path);
         using FileStream stream = file.OpenRead();
         return Convert.ToHexStringLower(SHA256.HashData(stream));

@@ -22,7 +22,8 @@ internal sealed record ReferenceTable(string Path, string Text, IReadOnlyList<st
     public static ReferenceTable Read(string path)
     {
         InputFile.Require(path, $"{path}: the reference file", MaxBytes,
-            $"{path}: the reference file does not exist; the path in 'reference' is relative to the sweep file.");
+            $"{path}: the reference file does not exist; the path in 'reference' is relative to the sweep file.",
+            size => $"{path}: the reference file is {size:N0} bytes, more than the {MaxBytes:N0} a table of published results needs; point 'reference' at the CSV of the table.");
         return Parse(File.ReadAllText(path), path);
     }
 
