@@ -14,7 +14,7 @@ namespace Sweep.Exporting;
 internal static class CsvExporter
 {
     private static readonly string[] RunOutcomes =
-        ["status", "final_train_loss", "final_test_loss", "final_test_accuracy", "final_test_auc", "diverged_at_epoch", "error", "fused_pack", "started_at", "finished_at", "host", "device"];
+        ["status", "final_train_loss", "final_test_loss", "final_test_accuracy", "final_test_auc", "diverged_at_epoch", "error", "fused_pack", "started_at", "finished_at", "host", "used_device"];
 
     private static readonly string[] EpochColumns =
         ["run_id", "epoch", "train_loss", "last_batch_loss", "test_loss", "test_accuracy", "test_auc", "learning_rate", "seconds", "images_per_second"];

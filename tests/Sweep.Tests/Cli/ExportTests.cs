@@ -109,6 +109,8 @@ public sealed class ExportTests
         var (code, output) = Python.Run($$"""
             import csv, sqlite3
             ours = sqlite3.connect("{{db}}")
+            header = next(csv.reader(open("{{csv}}/runs.csv", newline="")))
+            assert len(header) == len(set(header)), "a column name appears twice: " + str(sorted(h for h in header if header.count(h) > 1))
             runs = list(csv.DictReader(open("{{csv}}/runs.csv", newline="")))
             epochs = list(csv.DictReader(open("{{csv}}/epochs.csv", newline="")))
             assert len(runs) == 8 and len(epochs) == ours.execute("select count(*) from epochs").fetchone()[0]
@@ -116,6 +118,7 @@ public sealed class ExportTests
                 status, lr, loss = ours.execute("select status, lr, final_test_loss from runs where run_id = ?", (r["run_id"],)).fetchone()
                 assert r["status"] == status and float(r["lr"]) == lr and r["optimizer"] == "sgd" and r["lr_schedule"] == "constant"
                 assert (r["final_test_loss"] == "" and loss is None) or float(r["final_test_loss"]) == loss
+                assert r["device"] in ("auto", "cpu") and r["used_device"] == ours.execute("select used_device from runs where run_id = ?", (r["run_id"],)).fetchone()[0]
             print("ok", len(runs[0]))
             """, dir.Path);
 
