@@ -11,21 +11,30 @@ internal static class InputFile
 {
     public enum Kind { Missing, Folder, Regular, Special, LinkLoop }
 
-    /// <summary>Throws unless <paramref name="path"/> is a regular file of at most <paramref name="maxBytes"/>; returns its size.</summary>
+    /// <summary>Throws unless <paramref name="path"/> is a regular file of at most <paramref name="maxBytes"/>.</summary>
     /// <param name="what">How the message names the file, e.g. "model_file 'net.pt'" or "the sweep file 'x.yaml'".</param>
     /// <param name="missing">The whole sentence for a file that does not exist (each caller says where paths are relative to).</param>
     /// <param name="tooLarge">The sentence for a file over the limit, given its size (default: a generic one).</param>
-    public static long Require(string path, string what, long maxBytes, string missing, Func<long, string>? tooLarge = null)
+    public static void Require(string path, string what, long maxBytes, string missing, Func<long, string>? tooLarge = null)
+    {
+        if (Problem(path, what, maxBytes, missing, tooLarge) is { } problem)
+        {
+            throw new SweepInputException(problem);
+        }
+    }
+
+    /// <summary>What is wrong with <paramref name="path"/> as an input file (see <see cref="Require"/>), or null.</summary>
+    public static string? Problem(string path, string what, long maxBytes, string missing, Func<long, string>? tooLarge = null)
     {
         var (kind, size) = Inspect(path);
         return kind switch
         {
-            Kind.Missing => throw new SweepInputException(missing),
-            Kind.LinkLoop => throw new SweepInputException($"{what} is a symbolic link that leads back to itself ({path}); point it at the file itself."),
-            Kind.Folder => throw new SweepInputException($"{what} is a folder ({path}), not a file; name the file inside it."),
-            Kind.Special => throw new SweepInputException($"{what} is not a regular file ({path}: a pipe, device or socket, which could block or never end); copy the data into a file and name that."),
-            _ when size > maxBytes => throw new SweepInputException(tooLarge?.Invoke(size) ?? $"{what} is {size:N0} bytes, more than the {maxBytes:N0} such a file may have ({path}); check the path."),
-            _ => size,
+            Kind.Missing => missing,
+            Kind.LinkLoop => $"{what} is a symbolic link that leads back to itself ({path}); point it at the file itself.",
+            Kind.Folder => $"{what} is a folder ({path}), not a file; name the file inside it.",
+            Kind.Special => $"{what} is not a regular file ({path}: a pipe, device or socket, which could block or never end); copy the data into a file and name that.",
+            _ when size > maxBytes => tooLarge?.Invoke(size) ?? $"{what} is {size:N0} bytes, more than the {maxBytes:N0} such a file may have ({path}); check the path.",
+            _ => null,
         };
     }
 

@@ -12,7 +12,6 @@ namespace Sweep.Native;
 /// </summary>
 internal static unsafe class DeterministicAlgorithms
 {
-    private const string GlobalContext = "_ZN2at13globalContextEv";
     private const string SetAlgorithms = "_ZN2at7Context26setDeterministicAlgorithmsEbb";
     private const string GetAlgorithms = "_ZNK2at7Context23deterministicAlgorithmsEv";
     private const string SetCudnnDeterministic = "_ZN2at7Context21setDeterministicCuDNNEb";
@@ -75,12 +74,7 @@ internal static unsafe class DeterministicAlgorithms
     private static bool TryContext(out nint context)
     {
         context = 0;
-        if (!LibTorch.TryGetExport(GlobalContext, out nint global) || !LibTorch.TryGetExport(SetAlgorithms, out _))
-        {
-            return false;
-        }
-        context = ((delegate* unmanaged[Cdecl]<nint>)global)();
-        return context != 0;
+        return LibTorch.TryGetExport(SetAlgorithms, out _) && LibTorch.TryGetGlobalContext(out context);
     }
 
     private static void SetAlgorithmsTo(nint context, bool enabled)

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
 namespace Sweep.Native;
@@ -22,7 +21,7 @@ public static partial class ExternalLibTorch
 
     // Dependency order: each library's own dependencies load first.
     private static readonly string[] LoadOrder = ["libc10.so", "libc10_cuda.so", "libtorch_cpu.so", "libtorch_cuda.so", "libtorch.so"];
-    private static readonly Dictionary<string, IntPtr> Loaded = new(StringComparer.Ordinal);
+    private static readonly HashSet<string> Loaded = new(StringComparer.Ordinal);
 
     /// <summary>The folder loaded from, when SWEEP_LIBTORCH was set and accepted.</summary>
     public static string? Folder { get; private set; }
@@ -31,7 +30,7 @@ public static partial class ExternalLibTorch
     public static string? Version { get; private set; }
 
     /// <summary>True when the folder holds libtorch_cuda.so and it loaded.</summary>
-    public static bool HasCuda => Loaded.ContainsKey("libtorch_cuda.so");
+    public static bool HasCuda => Loaded.Contains("libtorch_cuda.so");
 
     /// <summary>Why SWEEP_LIBTORCH could not be used (one sentence: what, which path, how to fix); null when unset or loaded.</summary>
     public static string? Problem { get; private set; }
@@ -82,12 +81,11 @@ public static partial class ExternalLibTorch
             {
                 continue;
             }
-            IntPtr handle = dlopen(path, RtldNow | RtldGlobal);
-            if (handle == IntPtr.Zero)
+            if (DynamicLinker.LoadGlobal(path) is { } reason)
             {
-                return $"{Variable}: could not load {path} ({Marshal.PtrToStringAnsi(dlerror()) ?? "unknown error"}); check that the CUDA driver and the libraries beside it match, or unset {Variable}.";
+                return $"{Variable}: could not load {path} ({reason}); check that the CUDA driver and the libraries beside it match, or unset {Variable}.";
             }
-            Loaded[name] = handle;
+            Loaded.Add(name);
         }
         Folder = folder;
         Version = version;
@@ -127,13 +125,4 @@ public static partial class ExternalLibTorch
 
     [GeneratedRegex(@"^__version__\s*=\s*['""]([^'""]+)['""]", RegexOptions.Multiline)]
     private static partial Regex PythonVersion();
-
-    private const int RtldNow = 0x2;
-    private const int RtldGlobal = 0x100;
-
-    [DllImport("libdl.so.2", CharSet = CharSet.Ansi, BestFitMapping = false)]
-    private static extern IntPtr dlopen(string fileName, int flags);
-
-    [DllImport("libdl.so.2")]
-    private static extern IntPtr dlerror();
 }

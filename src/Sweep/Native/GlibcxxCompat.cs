@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 
 namespace Sweep.Native;
 
@@ -15,8 +14,6 @@ public static class GlibcxxCompat
     public const string VersionName = "GLIBCXX_3.4.32";
     private const string ProvidedSymbol = "_ZSt21ios_base_library_initv"; // std::ios_base_library_init()
 
-    private const int RtldNow = 0x2;
-    private const int RtldGlobal = 0x100;
     private static readonly Lock Gate = new();
     private static bool _loaded;
 
@@ -37,9 +34,8 @@ public static class GlibcxxCompat
             {
                 return; // The system libstdc++ is new enough: no shim, or one built elsewhere.
             }
-            if (dlopen(path, RtldNow | RtldGlobal) == IntPtr.Zero)
+            if (DynamicLinker.LoadGlobal(path) is { } reason)
             {
-                string reason = Marshal.PtrToStringAnsi(dlerror()) ?? "unknown error";
                 throw new InvalidOperationException($"Could not load {path}: {reason}. Rebuild the project to recreate it.");
             }
             IsActive = true;
@@ -47,19 +43,5 @@ public static class GlibcxxCompat
     }
 
     /// <summary>True when the process's libstdc++.so.6 exports the symbol under <see cref="VersionName"/>.</summary>
-    public static bool SystemProvidesVersion()
-    {
-        IntPtr library = dlopen("libstdc++.so.6", RtldNow);
-        return library != IntPtr.Zero && dlvsym(library, ProvidedSymbol, VersionName) != IntPtr.Zero;
-    }
-
-    // libdl.so.2 exists on every glibc: the real one before 2.34, a forwarding stub after.
-    [DllImport("libdl.so.2", CharSet = CharSet.Ansi, BestFitMapping = false)]
-    private static extern IntPtr dlopen(string fileName, int flags);
-
-    [DllImport("libdl.so.2")]
-    private static extern IntPtr dlerror();
-
-    [DllImport("libdl.so.2", CharSet = CharSet.Ansi, BestFitMapping = false)]
-    private static extern IntPtr dlvsym(IntPtr handle, string symbol, string version);
+    public static bool SystemProvidesVersion() => DynamicLinker.HasVersionedSymbol("libstdc++.so.6", ProvidedSymbol, VersionName);
 }

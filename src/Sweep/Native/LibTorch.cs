@@ -14,4 +14,16 @@ internal static class LibTorch
                 || NativeLibrary.TryLoad("libtorch_cpu.so", out library))
             && NativeLibrary.TryGetExport(library, name, out address);
     }
+
+    /// <summary>libtorch's process-wide <c>at::globalContext()</c>, where its switches live; false when this libtorch does not export it.</summary>
+    public static unsafe bool TryGetGlobalContext(out nint context)
+    {
+        context = 0;
+        if (!TryGetExport("_ZN2at13globalContextEv", out nint global))
+        {
+            return false;
+        }
+        context = ((delegate* unmanaged[Cdecl]<nint>)global)();
+        return context != 0;
+    }
 }

@@ -8,7 +8,6 @@ namespace Sweep.Native;
 /// </summary>
 internal static class OneDnnConvolutions
 {
-    private const string GlobalContext = "_ZN2at13globalContextEv";
     private const string SetEnabled = "_ZN2at7Context20setUserEnabledMkldnnEb";
     // Without oneDNN libtorch tries NNPACK first, which this CPU lacks: one warning per convolution call.
     private const string SetNnpackEnabled = "_ZN2at7Context20setUserEnabledNNPACKEb";
@@ -16,15 +15,14 @@ internal static class OneDnnConvolutions
     /// <summary>Turns oneDNN off for the rest of the process; null when done, else why it could not be.</summary>
     public static unsafe string? Disable()
     {
-        if (!LibTorch.TryGetExport(GlobalContext, out nint global) || !LibTorch.TryGetExport(SetEnabled, out nint set))
+        if (!LibTorch.TryGetGlobalContext(out nint context) || !LibTorch.TryGetExport(SetEnabled, out nint set))
         {
             return "this libtorch does not export its oneDNN switch";
         }
-        nint context = ((delegate* unmanaged<nint>)global)();
-        ((delegate* unmanaged<nint, byte, void>)set)(context, 0);
+        ((delegate* unmanaged[Cdecl]<nint, byte, void>)set)(context, 0);
         if (LibTorch.TryGetExport(SetNnpackEnabled, out nint nnpack))
         {
-            ((delegate* unmanaged<nint, byte, void>)nnpack)(context, 0);
+            ((delegate* unmanaged[Cdecl]<nint, byte, void>)nnpack)(context, 0);
         }
         return null;
     }

@@ -100,15 +100,10 @@ internal static class SweepFileReader
         {
             throw SweepErrors.At(path, value, $"'extends: {parentName}' makes a cycle ({string.Join(" → ", chain.Select(Path.GetFileName))} → {Path.GetFileName(parent)}); remove one of the extends");
         }
-        try
+        if (InputFile.Problem(parent, $"'extends: {parentName}'", SweepFileParser.MaxFileBytes,
+                $"'extends: {parentName}' names a file that does not exist ({parent}); the path is relative to this file") is { } problem)
         {
-            InputFile.Require(parent, $"'extends: {parentName}'", SweepFileParser.MaxFileBytes, "");
-        }
-        catch (SweepInputException ex)
-        {
-            throw SweepErrors.At(path, value, ex.Message.Length == 0
-                ? $"'extends: {parentName}' names a file that does not exist ({parent}); the path is relative to this file"
-                : ex.Message.TrimEnd('.'));
+            throw SweepErrors.At(path, value, problem.TrimEnd('.'));
         }
         return Read(File.ReadAllText(parent), parent, chain, files).Item1;
     }

@@ -40,7 +40,7 @@ internal sealed class EpochRandom : IDisposable
         // TorchSharp checks libtorch's last error only when a handle is null; a draw that failed
         // inside libtorch must stop here, not at the next operation on a bad handle.
         CheckForErrors();
-        if (drawn.device_type == DeviceType.CPU && device.type == DeviceType.CPU)
+        if (device.type == DeviceType.CPU)
         {
             return drawn;
         }
