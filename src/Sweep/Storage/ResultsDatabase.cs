@@ -76,7 +76,7 @@ internal static class ResultsDatabase
     {
         if (!File.Exists(path))
         {
-            throw new SweepInputException($"Results database '{path}' does not exist; run a sweep first or pass --db with the right path.");
+            throw new SweepInputException($"Results database '{path}' does not exist; run a sweep first, or give the path of a results.db a sweep wrote.");
         }
         SqliteConnection connection = Open(path, CanWrite(path) ? SqliteOpenMode.ReadWrite : SqliteOpenMode.ReadOnly);
         connection.Execute("PRAGMA query_only = 1;");
@@ -84,7 +84,7 @@ internal static class ResultsDatabase
         if (version == 0)
         {
             connection.Dispose();
-            throw new SweepInputException($"'{path}' is not a Sweep results database (it has no Sweep schema); pass --db with the path of a results.db that a sweep wrote.");
+            throw new SweepInputException($"'{path}' is not a Sweep results database (it has no Sweep schema); give the path of a results.db a sweep wrote.");
         }
         CheckNotNewer(version, path);
         return connection;
@@ -130,7 +130,7 @@ internal static class ResultsDatabase
         catch (SqliteException ex) when (ex.SqliteErrorCode is 26 or 14)
         {
             connection.Dispose();
-            throw new SweepInputException($"'{path}' cannot be opened as a SQLite database ({ex.Message.TrimEnd('.')}); pass --db with the path of a results.db.");
+            throw new SweepInputException($"'{path}' cannot be opened as a SQLite database ({ex.Message.TrimEnd('.')}); give the path of a results.db a sweep wrote.");
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == Damaged)
         {
@@ -182,7 +182,7 @@ internal static class ResultsDatabase
         if (version > LatestVersion)
         {
             throw new SweepInputException(
-                $"'{path}' was written by a newer Sweep (schema version {version}, this build knows up to {LatestVersion}); update Sweep or use another --db.");
+                $"'{path}' was written by a newer Sweep (schema version {version}, this build knows up to {LatestVersion}); update Sweep, or give the path of a database this Sweep wrote.");
         }
     }
 

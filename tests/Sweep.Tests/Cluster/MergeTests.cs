@@ -79,4 +79,57 @@ public sealed class MergeTests
         Assert.That(allowed.ExitCode, Is.EqualTo(0), allowed.ToString());
         Assert.That(allowed.Stdout, Does.Contain("3 runs added, 0 replaced by a more complete record, 3 already there"), "the same configurations are one run");
     }
+
+    [Test]
+    public void Merge_carries_every_table_the_schema_defines()
+    {
+        using var dir = new TempDir();
+        string db = dir.File("fresh.db");
+        using (Microsoft.Data.Sqlite.SqliteConnection connection = Sweep.Storage.ResultsDatabase.OpenForWriting(db))
+        {
+        }
+        var tables = ResultsFile.Query<string>(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+
+        Assert.That(tables, Has.Count.GreaterThanOrEqualTo(9));
+        Assert.That(Sweep.Storage.DatabaseMerge.Tables, Is.EquivalentTo(tables),
+            "a migration added a table: teach Storage/DatabaseMerge to copy it, then list it in DatabaseMerge.Tables");
+    }
+
+    [Test]
+    public void Halving_decisions_and_lr_range_tests_survive_a_merge_and_a_rerun_trains_nothing()
+    {
+        using var dir = new TempDir();
+        dir.Write("s.yaml", """
+            name: halved
+            train_size: 200
+            test_size: 50
+            epochs: 2
+            threads: 1
+            deterministic: true
+            halving:
+              min_epochs: 1
+              eta: 2
+            grid:
+              lr: [0.03, 0.001]
+            """);
+        Assert.That(SweepCli.Run(dir.Path, "sweep", "s.yaml", "--db", "a.db", "--no-report").ExitCode, Is.EqualTo(0));
+        Assert.That(SweepCli.Run(dir.Path, "lr-find", "s.yaml", "--db", "a.db", "--steps", "20").ExitCode, Is.EqualTo(0));
+
+        CliResult merge = SweepCli.Run(dir.Path, "merge", "a.db", "--into", "m.db");
+        Assert.That(merge.ExitCode, Is.EqualTo(0), merge.ToString());
+        Assert.That(SweepCli.Run(dir.Path, "merge", "a.db", "--into", "m.db").ExitCode, Is.EqualTo(0), "merging twice");
+
+        const string Decisions = "SELECT halving_key || run_id || rung_epoch || rank || kept || quote(value) FROM halving_decisions ORDER BY 1";
+        const string Finds = "SELECT batch_size || ' ' || started_at || ' ' || quote(suggested_lr_steepest) || ' ' || (SELECT count(*) || ' ' || sum(loss) FROM lr_find_points p WHERE p.lr_find_id = f.lr_find_id) FROM lr_finds f ORDER BY 1";
+        var decisions = ResultsFile.Query<string>(dir.File("a.db"), Decisions);
+        Assert.That(decisions, Has.Count.EqualTo(2));
+        Assert.That(ResultsFile.Query<string>(dir.File("m.db"), Decisions), Is.EqualTo(decisions));
+        Assert.That(ResultsFile.Query<string>(dir.File("m.db"), Finds), Is.EqualTo(ResultsFile.Query<string>(dir.File("a.db"), Finds)).And.Count.EqualTo(1));
+
+        long epochs = ResultsFile.Scalar<long>(dir.File("m.db"), "SELECT count(*) FROM epochs");
+        CliResult rerun = SweepCli.Run(dir.Path, "sweep", "s.yaml", "--db", "m.db", "--no-report");
+        Assert.That(rerun.ExitCode, Is.EqualTo(0), rerun.ToString());
+        Assert.That(ResultsFile.Scalar<long>(dir.File("m.db"), "SELECT count(*) FROM epochs"), Is.EqualTo(epochs), "what the shard decided is not trained again");
+        Assert.That(ResultsFile.Query<string>(dir.File("m.db"), Decisions), Is.EqualTo(decisions));
+    }
 }
