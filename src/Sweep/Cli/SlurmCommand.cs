@@ -56,6 +56,7 @@ internal sealed partial class SlurmCommand(IAnsiConsole console) : Command<Slurm
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         SweepPlan plan = SweepPlanner.Load(settings.File);
+        ShardPlanner.CheckShardable(plan, "remove 'halving' to split the sweep over array tasks, or submit one job that runs 'sweep' on the whole file");
         int shards = settings.Shards ?? Math.Min(plan.Runs.Count, 16);
         OutputFolder.Ensure(settings.Out, "--out");
         var scripts = SlurmScripts.Write(plan, Path.GetFullPath(settings.File), shards, settings.Partition, settings.GpusPerTask,

@@ -25,10 +25,21 @@ internal static class ShardPlanner
         return buckets.Select(b => (IReadOnlyList<PlannedRun>)b.OrderBy(r => order[r.RunId]).ToList()).ToList();
     }
 
-    public static SweepPlan ShardOf(SweepPlan plan, ShardSpec shard) => plan.Halving is null
-        ? plan with { Runs = Partition(plan.Runs, shard.Count)[shard.Index], WholePlanRunIds = plan.PlannedRunIds }
+    public static SweepPlan ShardOf(SweepPlan plan, ShardSpec shard)
+    {
+        CheckShardable(plan, "run it without --shard (several workers may share one database instead: start the same command on each)");
+        return plan with { Runs = Partition(plan.Runs, shard.Count)[shard.Index], WholePlanRunIds = plan.PlannedRunIds };
+    }
+
+    /// <summary>Refuses a plan whose runs cannot be split into independent shards (successive halving).</summary>
+    public static void CheckShardable(SweepPlan plan, string instead)
+    {
         // A rung ranks runs against each other; a shard that saw only some of them would decide differently.
-        : throw new SweepInputException($"{plan.SourcePath}: 'halving' decides each rung over all runs of a group, which a shard does not see; run it without --shard (several workers may share one database instead: start the same command on each).");
+        if (plan.Halving is not null)
+        {
+            throw new SweepInputException($"{plan.SourcePath}: 'halving' decides each rung over all runs of a group, which a shard does not see; {instead}.");
+        }
+    }
 
     public static double Cost(PlannedRun run) => RunCostModel.RelativeCost(run.Config);
 }

@@ -41,6 +41,20 @@ public sealed class SlurmTests
         Assert.That(result.Stderr, Does.Contain(message));
     }
 
+    [Test]
+    public void A_halving_sweep_is_refused_before_any_script_is_written()
+    {
+        using var dir = new TempDir();
+        dir.Write("s.yaml", "name: halved\nepochs: 4\nhalving:\n  min_epochs: 1\ngrid:\n  lr: [0.1, 0.01]\n");
+
+        CliResult result = SweepCli.Run(dir.Path, "slurm", "s.yaml", "--shards", "2");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr.Trim().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(result.Stderr, Does.Contain("'halving' decides each rung over all runs of a group").And.Contain("remove 'halving'"));
+        Assert.That(Directory.Exists(dir.File("results/slurm")), Is.False);
+    }
+
     /// <summary>Starts a real one-node Slurm cluster (root, slurm-wlm and munge; .ci/run installs them) and skips, saying why, where it cannot.</summary>
     [Test]
     public void A_real_Slurm_job_array_reproduces_the_single_machine_results()
