@@ -12,7 +12,7 @@ internal sealed class ExportOptunaCommand(IAnsiConsole console) : Command<Export
     public sealed class Settings : ExportSettings
     {
         [CommandOption("--out <PATH>")]
-        [Description("The Optuna storage to write (SQLite; created, or an Optuna 3.1 storage whose study of this name is replaced).")]
+        [Description("The Optuna storage to write (SQLite; created, or an Optuna 3.1 storage; a study of this name is replaced only if Sweep wrote it).")]
         public string Out { get; init; } = "";
 
         [CommandOption("--metric <METRIC>")]

@@ -8,12 +8,16 @@ namespace Sweep.Exporting;
 /// Writes a study into a SQLite file in the RDB storage schema of Optuna 3.1 (schema version 12,
 /// alembic revision v3.0.0.d). A new file is built beside its target and renamed into place; into
 /// an existing Optuna storage of that revision the study is written in one transaction, replacing
-/// a study of the same name. Any other existing file is refused and left as it was.
+/// a study of the same name only when Sweep wrote it (a study system attribute says so); a study
+/// Optuna or another tool wrote, and any other existing file, are refused and left as they were.
 /// </summary>
 internal static class OptunaStorageWriter
 {
     public const string Revision = "v3.0.0.d";
     public const int SchemaVersion = 12;
+
+    /// <summary>The study system attribute that marks a study as Sweep's export, which a later export may replace.</summary>
+    public const string WrittenByKey = "sweep:exported_from";
 
     public static void Write(OptunaStudy study, string path)
     {
@@ -21,7 +25,7 @@ internal static class OptunaStorageWriter
         {
             using SqliteConnection existing = Open(path, SqliteOpenMode.ReadWrite);
             CheckIsOptuna(existing, path);
-            Insert(existing, study);
+            Insert(existing, study, path);
             return;
         }
         AtomicFile.WriteVia(path, temp =>
@@ -29,7 +33,7 @@ internal static class OptunaStorageWriter
             using (SqliteConnection created = Open(temp, SqliteOpenMode.ReadWriteCreate))
             {
                 created.Execute(Schema());
-                Insert(created, study);
+                Insert(created, study, path);
             }
             SqliteConnection.ClearAllPools();
         });
@@ -57,12 +61,18 @@ internal static class OptunaStorageWriter
         }
     }
 
-    private static void Insert(SqliteConnection connection, OptunaStudy study)
+    private static void Insert(SqliteConnection connection, OptunaStudy study, string path)
     {
         using SqliteTransaction tx = connection.BeginTransaction();
         long? old = connection.QueryFirstOrDefault<long?>("SELECT study_id FROM studies WHERE study_name = @Name;", new { study.Name }, tx);
         if (old is { } studyId)
         {
+            bool ours = connection.ExecuteScalar<long>("SELECT count(*) FROM study_system_attributes WHERE study_id = @studyId AND key = @WrittenByKey;",
+                new { studyId, WrittenByKey }, tx) > 0;
+            if (!ours)
+            {
+                throw new SweepInputException($"'{path}' already holds a study named '{study.Name}' that Sweep did not write, and Sweep never replaces one; export into another file (--out).");
+            }
             const string OfStudy = "SELECT trial_id FROM trials WHERE study_id = @studyId";
             foreach (string table in new[] { "trial_params", "trial_values", "trial_intermediate_values", "trial_user_attributes", "trial_system_attributes", "trial_heartbeats" })
             {
@@ -77,6 +87,8 @@ internal static class OptunaStorageWriter
         connection.Execute("INSERT INTO study_directions (direction, study_id, objective) VALUES (@Direction, @id, 0);", new { study.Direction, id }, tx);
         connection.Execute("INSERT INTO study_user_attributes (study_id, key, value_json) VALUES (@id, 'metric', @Metric);",
             new { id, Metric = System.Text.Json.JsonSerializer.Serialize(study.Metric) }, tx);
+        connection.Execute("INSERT INTO study_system_attributes (study_id, key, value_json) VALUES (@id, @WrittenByKey, @Sweep);",
+            new { id, WrittenByKey, Sweep = System.Text.Json.JsonSerializer.Serialize(study.Name) }, tx);
         foreach (OptunaTrial trial in study.Trials)
         {
             long trialId = connection.ExecuteScalar<long>(

@@ -21,8 +21,9 @@ internal sealed record OptunaTrial(
 
 /// <summary>
 /// A sweep as an Optuna study, computed without touching any file: one trial per run, numbered in
-/// plan order; COMPLETE for completed runs, FAIL for failed, diverged and interrupted ones,
-/// RUNNING for running ones (PRUNED is reserved for pruned runs); the final metric as the value and
+/// plan order; COMPLETE for completed runs, PRUNED for runs successive halving stopped (valued, as
+/// Optuna values them, by their last intermediate value), FAIL for failed, diverged and interrupted
+/// ones, RUNNING for running ones; the final metric as the value and
 /// each epoch's as an intermediate value; the settings that vary as parameters with fitting
 /// distributions; run id, seed, status and environment as user attributes.
 /// </summary>
@@ -45,13 +46,21 @@ internal sealed record OptunaStudy(string Name, string Direction, string Metric,
             {
                 RunStatus.Completed when value is { } v && !double.IsNaN(v) => "COMPLETE",
                 RunStatus.Running => "RUNNING",
+                RunStatus.Pruned => "PRUNED",
                 _ => "FAIL",
             };
             var parameters = varying.Select(s => (s.Name, distributions[s.Name].Internal(settings[i].GetValueOrDefault(s.Name)), distributions[s.Name].Json)).ToList();
             var intermediate = byRun[run.RunId].Select(e => (e.Epoch, PerEpoch(e, metric))).Where(p => p.Item2 is not null)
                 .Select(p => (p.Epoch, p.Item2!.Value)).ToList();
+            // Optuna gives a pruned trial its last intermediate value when that is a number (study/_tell.py).
+            double? trialValue = state switch
+            {
+                "COMPLETE" => value,
+                "PRUNED" when intermediate.Count > 0 && double.IsFinite(intermediate[^1].Value) => intermediate[^1].Value,
+                _ => null,
+            };
             return new OptunaTrial((int)run.Position, state, Time(run.StartedAt), state == "RUNNING" ? null : Time(run.FinishedAt ?? run.StartedAt),
-                state == "COMPLETE" ? value : null, intermediate, parameters, Attributes(run));
+                trialValue, intermediate, parameters, Attributes(run));
         }).ToList();
         return new OptunaStudy(sweepName, metric == "test_loss" ? "MINIMIZE" : "MAXIMIZE", metric, trials);
     }

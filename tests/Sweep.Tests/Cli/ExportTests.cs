@@ -78,6 +78,66 @@ public sealed class ExportTests
     }
 
     [Test]
+    public void Optuna_sees_each_metrics_direction_and_runs_halving_stopped_as_pruned()
+    {
+        Python.Require("optuna", "python3-optuna");
+        using var dir = new TempDir();
+        string sweep = dir.Write("h.yaml", "name: halved\ntrain_size: 200\ntest_size: 100\nepochs: 3\nthreads: 1\nhalving:\n  min_epochs: 1\n  eta: 2\ngrid:\n  lr: [0.03, 0.001]\n");
+        string db = dir.File("h.db");
+        Assert.That(InProcessCli.Run("sweep", sweep, "--db", db, "--no-report").ExitCode, Is.EqualTo(0));
+        foreach (string metric in new[] { "test_loss", "test_accuracy", "test_auc" })
+        {
+            CliResult export = InProcessCli.Run("export", "optuna", "--out", dir.File(metric + ".db"), "--db", db, "--metric", metric);
+            Assert.That(export.ExitCode, Is.EqualTo(0), export.ToString());
+        }
+
+        var (code, output) = Python.Run($$"""
+            import sqlite3, warnings
+            warnings.simplefilter("ignore")
+            import optuna
+            optuna.logging.set_verbosity(optuna.logging.WARNING)
+            D = optuna.study.StudyDirection
+            ours = sqlite3.connect("{{db}}")
+            status = dict(ours.execute("select run_id, status from runs"))
+            for metric, direction in [("test_loss", D.MINIMIZE), ("test_accuracy", D.MAXIMIZE), ("test_auc", D.MAXIMIZE)]:
+                study = optuna.load_study(study_name="halved", storage="sqlite:///" + metric + ".db")
+                assert study.direction == direction, (metric, study.direction)
+                pruned = [t for t in study.trials if t.state == optuna.trial.TrialState.PRUNED]
+                assert len(pruned) == 1 and status[pruned[0].user_attrs["run_id"]] == "pruned", [t.state for t in study.trials]
+                t = pruned[0]
+                assert t.value == t.intermediate_values[t.last_step], (t.value, t.intermediate_values)
+                assert study.best_trial.state == optuna.trial.TrialState.COMPLETE
+            print("ok")
+            """, dir.Path);
+
+        Assert.That(code, Is.EqualTo(0), output);
+        Assert.That(output.Trim(), Is.EqualTo("ok"));
+    }
+
+    [Test]
+    public void A_study_Optuna_wrote_is_never_replaced()
+    {
+        Python.Require("optuna", "python3-optuna");
+        var (dir, db) = Trained.Value;
+        string own = dir.File("own-optuna.db");
+        File.Delete(own);
+        var (made, madeOutput) = Python.Run($$"""
+            import optuna
+            optuna.logging.set_verbosity(optuna.logging.WARNING)
+            study = optuna.create_study(study_name="ex", storage="sqlite:///{{own}}")
+            study.optimize(lambda trial: (trial.suggest_float("x", -1, 1) - 0.5) ** 2, n_trials=3)
+            """, dir.Path);
+        Assert.That(made, Is.EqualTo(0), madeOutput);
+        byte[] before = File.ReadAllBytes(own);
+
+        CliResult export = InProcessCli.Run("export", "optuna", "--out", own, "--db", db);
+
+        Assert.That(export.ExitCode, Is.EqualTo(2), export.ToString());
+        Assert.That(export.Stderr, Does.Contain("already holds a study named 'ex' that Sweep did not write"));
+        Assert.That(File.ReadAllBytes(own), Is.EqualTo(before), "Optuna's study is untouched");
+    }
+
+    [Test]
     public void A_file_that_is_not_an_Optuna_storage_is_refused_and_left_alone()
     {
         var (dir, db) = Trained.Value;
