@@ -46,6 +46,21 @@ internal sealed class HalvingSchedule(SweepPlan plan, HalvingSpec halving, Halvi
             }
             else
             {
+                // Decided without some of them: runs that failed, never started or stopped short of the rung
+                // are trained to it now (a failed run is retried, as without halving), then the decision applies.
+                var progressOf = decisions.Progress(alive.Select(r => r.RunId));
+                var behind = alive.Where(r => !progressOf.TryGetValue(r.RunId, out var p) || p.Status == RunStatus.Failed || p.LastEpoch < rung).ToList();
+                if (behind.Count > 0)
+                {
+                    foreach (RunEnd end in train(behind, rung))
+                    {
+                        lastEnd[end.Run.RunId] = end;
+                    }
+                    if (cancel.IsCancellationRequested || lastEnd.Values.Any(e => e.Status == RunStatus.New))
+                    {
+                        return Results(toTrain, lastEnd, pruned);
+                    }
+                }
                 // Stored already (earlier, or by another worker on this database): saving again adds no row but
                 // re-marks a stopped run that a worker paused at the rung once more after the decision.
                 decisions.Save(key, halving.Metric, decided);

@@ -39,6 +39,13 @@ internal sealed class HalvingRepository(SqliteConnection connection)
             .ToDictionary(r => r.RunId, r => (RunStatusText.Parse(r.Status), r.Value));
     }
 
+    /// <summary>Each stored run's status and last stored epoch (0 without epochs); runs without a row are absent.</summary>
+    public IReadOnlyDictionary<string, (RunStatus Status, int LastEpoch)> Progress(IEnumerable<string> runIds) =>
+        connection.Query<(string RunId, string Status, long LastEpoch)>(
+            "SELECT r.run_id, r.status, ifnull((SELECT max(e.epoch) FROM epochs e WHERE e.run_id = r.run_id), 0) FROM runs r WHERE r.run_id IN @ids;",
+            new { ids = runIds.ToList() })
+        .ToDictionary(r => r.RunId, r => (RunStatusText.Parse(r.Status), (int)r.LastEpoch));
+
     /// <summary>Stores a rung's decisions and marks the stopped runs that are paused there as pruned.</summary>
     public void Save(string halvingKey, string metric, IReadOnlyList<RungDecision> decisions)
     {
@@ -54,7 +61,14 @@ internal sealed class HalvingRepository(SqliteConnection connection)
                 new { halvingKey, d.RunId, d.RungEpoch, metric, Value = Number(d.Value), ConfigurationMean = Number(d.ConfigurationMean), d.Group, d.Rank, Kept = d.Kept ? 1 : 0, now }, tx);
             if (!d.Kept)
             {
-                connection.Execute("UPDATE runs SET status = @pruned, pruned_at_epoch = @RungEpoch WHERE run_id = @RunId AND status = @paused;",
+                // Stopped where it stands: a run trained past this rung under other halving settings keeps its later
+                // epochs, so its stop epoch (and its final metrics, the last epoch's) are those of the last stored epoch.
+                connection.Execute(
+                    """
+                    UPDATE runs SET status = @pruned, error = NULL,
+                        pruned_at_epoch = max(@RungEpoch, ifnull((SELECT max(e.epoch) FROM epochs e WHERE e.run_id = runs.run_id), 0))
+                    WHERE run_id = @RunId AND status = @paused;
+                    """,
                     new { pruned = RunStatus.Pruned.Text(), paused = RunStatus.Interrupted.Text(), d.RunId, d.RungEpoch }, tx);
             }
         }

@@ -77,6 +77,58 @@ public sealed class HalvingTests
         Assert.That(ResultsFile.Scalar<long>(db, "SELECT count(*) FROM epochs"), Is.EqualTo(8 * 4), "each epoch once: nothing was trained again");
     }
 
+    [Test]
+    public void A_failed_run_counts_as_failed_exits_1_and_is_retried_by_the_next_invocation()
+    {
+        using var dir = new TempDir();
+        string file = dir.Write("s.yaml", "name: hf\ntrain_size: 300\ntest_size: 100\nepochs: 2\nthreads: 1\ndeterministic: true\n" +
+            "halving:\n  min_epochs: 1\n  eta: 2\ngrid:\n  lr: [0.03, 0.01, 0.003, 0.001]\n");
+        string victim = global::Sweep.Planning.SweepPlanner.Load(file).Runs[2].RunId;
+        // A folder where the run's checkpoint file must go: writing it fails for that run only.
+        string blocker = dir.File($"results/checkpoints/{victim}.ckpt");
+        Directory.CreateDirectory(Path.Combine(blocker, "blocker"));
+        string db = dir.File("results/results.db");
+
+        CliResult first = SweepCli.Run(dir.Path, "sweep", "s.yaml", "--no-report");
+
+        Assert.That(first.ExitCode, Is.EqualTo(1), first.ToString());
+        Assert.That(first.Stdout, Does.Contain("1 failed"));
+        Assert.That(ResultsFile.Scalar<string>(db, $"SELECT status FROM runs WHERE run_id = '{victim}'"), Is.EqualTo("failed"));
+        Assert.That(ResultsFile.Scalar<long>(db, "SELECT count(*) FROM runs WHERE status = 'pruned' AND error IS NOT NULL"), Is.EqualTo(0),
+            "a stopped run carries no error");
+
+        Directory.Delete(blocker, recursive: true);
+        CliResult second = SweepCli.Run(dir.Path, "sweep", "s.yaml", "--no-report");
+
+        Assert.That(second.ExitCode, Is.EqualTo(0), second.ToString());
+        Assert.That(second.Stdout, Does.Contain("0 failed"));
+        Assert.That(ResultsFile.Scalar<string>(db, $"SELECT status || ' ' || ifnull(pruned_at_epoch, '-') || ' ' || (SELECT count(*) FROM epochs e WHERE e.run_id = r.run_id) FROM runs r WHERE run_id = '{victim}'"),
+            Is.EqualTo("pruned 1 1"), "retried to the rung its stored decision stopped it at");
+        Assert.That(ResultsFile.Scalar<long>(db, "SELECT count(*) FROM runs WHERE status = 'failed'"), Is.EqualTo(0));
+    }
+
+    [Test]
+    public void Changing_the_halving_block_keeps_every_stopped_runs_epochs_and_final_metrics_consistent()
+    {
+        using var dir = new TempDir();
+        dir.Write("s.yaml", Sweep.Replace("min_epochs: 1", "min_epochs: 2", StringComparison.Ordinal));
+        Assert.That(SweepCli.Run(dir.Path, "sweep", "s.yaml", "--no-report").ExitCode, Is.EqualTo(0));
+        dir.Write("s.yaml", Sweep);
+
+        CliResult rerun = SweepCli.Run(dir.Path, "sweep", "s.yaml", "--no-report");
+
+        Assert.That(rerun.ExitCode, Is.EqualTo(0), rerun.ToString());
+        string db = dir.File("results/results.db");
+        const string Inconsistent = """
+            SELECT count(*) FROM runs r WHERE status = 'pruned' AND (
+                pruned_at_epoch IS NOT (SELECT max(epoch) FROM epochs e WHERE e.run_id = r.run_id)
+                OR final_test_loss IS NOT (SELECT test_loss FROM epochs e WHERE e.run_id = r.run_id AND e.epoch = r.pruned_at_epoch)
+                OR error IS NOT NULL)
+            """;
+        Assert.That(ResultsFile.Scalar<long>(db, "SELECT count(*) FROM runs WHERE status = 'pruned'"), Is.GreaterThan(0));
+        Assert.That(ResultsFile.Scalar<long>(db, Inconsistent), Is.EqualTo(0));
+    }
+
     private static void KillWhen(string dir, Func<bool> condition, string what)
     {
         using Process sweep = SweepCli.Start(dir, "sweep", "s.yaml", "--no-report");
