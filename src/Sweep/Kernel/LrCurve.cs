@@ -47,9 +47,17 @@ internal sealed record LrCurve(IReadOnlyList<LrPoint> Points, bool StoppedEarly)
         return lr;
     }
 
-    /// <summary>The learning rate at the smoothed loss's minimum, divided by ten (a common rule of thumb).</summary>
+    /// <summary>
+    /// The learning rate at the smoothed loss's minimum, divided by ten (a common rule of thumb); null
+    /// when the loss never fell below its first value, or when a tenth of the minimum's rate lies below
+    /// the test's start (the range did not start low enough to say).
+    /// </summary>
     public double? MinimumOverTen() =>
-        Points.Where(p => double.IsFinite(p.Smoothed)).MinBy(p => p.Smoothed) is { } min ? min.Lr / 10 : null;
+        Points.Where(p => double.IsFinite(p.Smoothed)).MinBy(p => p.Smoothed) is { } min && min.Step > 1 && min.Lr / 10 >= Points[0].Lr
+            ? min.Lr / 10 : null;
+
+    /// <summary>True when the smoothed loss never went below its first value.</summary>
+    public bool NeverFell => Points.Count == 0 || Points.Where(p => double.IsFinite(p.Smoothed)).MinBy(p => p.Smoothed)?.Step is null or 1;
 
     /// <summary>
     /// Adds one loss: smooths it (bias-corrected moving average) and says whether the test should

@@ -6,6 +6,15 @@ namespace Sweep.Planning;
 /// <summary>Checks what only the expanded plan shows: duplicate runs and settings that do not fit together.</summary>
 internal static class PlanValidator
 {
+    /// <summary>A model_file no run reads: the built-in model would train and the file never be opened.</summary>
+    public static void CheckModelFileIsUsed(IReadOnlyList<RunConfig> configs, string path)
+    {
+        if (configs.Any(c => c.ModelFile.Length > 0) && configs.All(c => c.Model != "torchscript"))
+        {
+            throw new SweepInputException($"{path}: model_file is set but no run uses model: torchscript, and the built-in models ignore it; add 'model: torchscript' (or put torchscript in the model axis), or remove model_file.");
+        }
+    }
+
     public static void Check(IReadOnlyList<PlannedRun> runs, string path)
     {
         var duplicate = runs.GroupBy(r => r.RunId).FirstOrDefault(g => g.Count() > 1);

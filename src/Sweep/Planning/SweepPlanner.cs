@@ -25,9 +25,12 @@ internal static class SweepPlanner
         CheckSize(spec);
         var axes = spec.Axes.ToList();
         var models = new ModelFiles(Path.GetDirectoryName(spec.SourcePath)!, spec.DisplayPath);
-        var runs = GridExpander.Expand(spec.BaseValues, axes)
+        var configs = GridExpander.Expand(spec.BaseValues, axes)
             .SelectMany(values => WithRepeats(values, spec.Repeats))
             .Select(RunConfig.FromValues)
+            .ToList();
+        PlanValidator.CheckModelFileIsUsed(configs, spec.DisplayPath);
+        var runs = configs
             .Select(models.Resolve)
             .Select(config => new PlannedRun(RunIdentity.Of(config), config))
             .ToList();

@@ -25,7 +25,23 @@ internal static class LrFinder
         foreach (RunConfig config in plan.Runs.Select(r => r.Config).GroupBy(c => c.BatchSize).Select(g => g.First()).OrderBy(c => c.BatchSize))
         {
             var data = datasets[Data.DataRequest.For(config)];
-            LrCurve curve = LrRangeTest.Run(config, data, startLr, endLr, steps, TorchDevice.ThreadsFor(config), cancel);
+            LrCurve curve;
+            try
+            {
+                curve = LrRangeTest.Run(config, data, startLr, endLr, steps, TorchDevice.ThreadsFor(config), cancel);
+            }
+            catch (Exception ex) when (ex is not (OperationCanceledException or SweepInputException)
+                && (config.Model == "torchscript" || FailureMessage.IsOutOfMemory(ex)))
+            {
+                // The user's model or the batch size, not Sweep: one line, and the batch sizes already tested stay stored.
+                string done = results.Count switch
+                {
+                    0 => "nothing was stored",
+                    1 => $"batch size {results[0].BatchSize} is stored",
+                    _ => $"batch sizes {string.Join(", ", results.Select(r => r.BatchSize))} are stored",
+                };
+                throw new SweepInputException($"{plan.SourcePath}: the LR range test at batch_size {config.BatchSize} failed: {FailureMessage.For(ex, config, 1)}; {done}.");
+            }
             store.Save(plan.Name, config.BatchSize, config.ToJson(), startLr, endLr, steps, curve);
             results.Add(new LrFindResult(config.BatchSize, curve));
             report(Describe(config.BatchSize, curve, steps));
@@ -37,7 +53,9 @@ internal static class LrFinder
     public static string Describe(int batchSize, LrCurve curve, int steps)
     {
         string steepest = curve.SteepestDescent() is { } s ? $"{RunConfig.FormatLr(s)} (steepest descent)" : "none (the loss never fell)";
-        string tenth = curve.MinimumOverTen() is { } m ? $"{RunConfig.FormatLr(m)} (minimum ÷ 10)" : "none";
+        string tenth = curve.MinimumOverTen() is { } m ? $"{RunConfig.FormatLr(m)} (minimum ÷ 10)"
+            : curve.NeverFell ? "none by minimum ÷ 10"
+            : "none by minimum ÷ 10 (the minimum is within a decade of --start-lr: start lower)";
         string end = curve.StoppedEarly
             ? $"stopped at step {curve.Points.Count} of {steps}, lr {RunConfig.FormatLr(curve.Points[^1].Lr)}, where the smoothed loss passed {LrCurve.StopFactor} × its minimum"
             : $"all {steps} steps";

@@ -72,4 +72,60 @@ public sealed class LrFindTests
         CliResult report = InProcessCli.Run("report", "--db", db);
         Assert.That(report.ExitCode, Is.EqualTo(0), report.ToString());
     }
+
+    [Test]
+    public void A_loss_that_never_falls_suggests_nothing_and_no_suggestion_lies_below_the_start()
+    {
+        static LrCurve Curve(Func<double, double> lossAt, double start, double end)
+        {
+            var points = new List<LrPoint>();
+            double average = 0;
+            bool stopped = false;
+            for (int step = 1; step <= 100 && !stopped; step++)
+            {
+                double lr = LrCurve.LrAt(step, 100, start, end);
+                stopped = LrCurve.Next(points, ref average, lr, lossAt(lr)).Stop;
+            }
+            return new LrCurve(points, stopped);
+        }
+
+        // Rising from the first step: SGD started far above any rate that trains.
+        LrCurve rising = Curve(lr => 2 + lr, 100, 1e6);
+        Assert.That(rising.NeverFell, Is.True);
+        Assert.That(rising.SteepestDescent(), Is.Null);
+        Assert.That(rising.MinimumOverTen(), Is.Null, "a tenth of the first rate would be below --start-lr, and the loss never fell");
+        Assert.That(Sweep.Running.LrFinder.Describe(64, rising, 100), Does.Contain("none (the loss never fell), none by minimum ÷ 10"));
+
+        // Lowest at 3 × the start: a tenth of it is below the range tested.
+        LrCurve early = Curve(lr => 1 + Math.Pow(Math.Log10(lr / 3e-4), 2), 1e-4, 1);
+        Assert.That(early.NeverFell, Is.False);
+        Assert.That(early.MinimumOverTen(), Is.Null);
+        Assert.That(Sweep.Running.LrFinder.Describe(64, early, 100), Does.Contain("within a decade of --start-lr: start lower"));
+
+        // Lowest at 1e-2 of a range from 1e-6: a tenth of it, 1e-3, is inside.
+        LrCurve inside = Curve(lr => 1 + Math.Pow(Math.Log10(lr / 1e-2), 2), 1e-6, 1);
+        Assert.That(inside.MinimumOverTen(), Is.InRange(1e-3, 1e-1), "a tenth of the smoothed minimum (smoothing lags it later), inside the range");
+    }
+
+    [Test]
+    public void A_model_that_raises_at_a_batch_size_ends_lr_find_with_one_line_and_exit_2_and_a_failed_run_stores_what_it_raised()
+    {
+        using var dir = new TempDir();
+        File.Copy(Path.Combine(RepoPaths.Root, "tests", "fixtures", "torchscript", "throws-at-large-batches.pt"), dir.File("net.pt"));
+        string file = dir.Write("s.yaml", "name: raises\ntrain_size: 200\ntest_size: 100\nepochs: 1\nthreads: 1\nmodel: torchscript\nmodel_file: net.pt\ngrid:\n  batch_size: [16, 64]\n");
+        string db = dir.File("results/results.db");
+
+        CliResult result = SweepCli.Run(dir.Path, "lr-find", "s.yaml", "--steps", "10");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr.Trim().Split('\n'), Has.Length.EqualTo(1), result.Stderr);
+        Assert.That(result.Stderr, Does.Contain("the LR range test at batch_size 64 failed: RuntimeError: this model takes at most 32 images per batch (make_preflight_fixtures.py line")
+            .And.Contain("batch size 16 is stored"));
+        Assert.That(ResultsFile.Query<long>(db, "SELECT batch_size FROM lr_finds"), Is.EqualTo(new long[] { 16 }));
+
+        CliResult sweep = SweepCli.Run(dir.Path, "sweep", "s.yaml", "--no-report");
+        Assert.That(sweep.ExitCode, Is.EqualTo(1), sweep.ToString());
+        Assert.That(ResultsFile.Query<string>(db, "SELECT error FROM runs WHERE batch_size = 64"),
+            Has.One.StartsWith("RuntimeError: this model takes at most 32 images per batch (make_preflight_fixtures.py line").And.One.Contains("in forward)"));
+    }
 }

@@ -144,8 +144,10 @@ public sealed class TorchScriptModelTests
         Assert.That(Id("other.pt"), Is.Not.EqualTo(Id("a.pt")), "another file is another run");
         Assert.That(SweepPlanner.Parse(Sweep("a.pt", "init: seed\n"), dir.File("s.yaml")).Runs[0].RunId, Is.Not.EqualTo(Id("a.pt")));
         Assert.That(SweepPlanner.Parse("grid:\n  lr: [0.001]\n", dir.File("s.yaml")).Runs[0].RunId,
-            Is.EqualTo(SweepPlanner.Parse("model_file: a.pt\ngrid:\n  lr: [0.001]\n", dir.File("s.yaml")).Runs[0].RunId),
+            Is.EqualTo(SweepPlanner.Parse("model_file: a.pt\ngrid:\n  lr: [0.001]\n  model: [small-cnn, torchscript]\n", dir.File("s.yaml")).Runs[0].RunId),
             "built-in models ignore model_file, and their run ids are what they were");
+        var unused = Assert.Throws<Sweep.Kernel.SweepInputException>(() => SweepPlanner.Parse("model_file: a.pt\ngrid:\n  lr: [0.001]\n", dir.File("s.yaml")));
+        Assert.That(unused!.Message, Does.Contain("model_file is set but no run uses model: torchscript"), "a file no run reads is a mistake, not a setting");
     }
 
     [Test]
