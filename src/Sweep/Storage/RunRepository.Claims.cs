@@ -59,11 +59,38 @@ internal sealed partial class RunRepository
 
     /// <summary>Who holds each of the given runs that is recorded as running with a claim (a database before version 7 has none).</summary>
     public IReadOnlyDictionary<string, RunHolder> Holders(IEnumerable<string> runIds) => Read<IReadOnlyDictionary<string, RunHolder>>(() =>
-        !HasColumn("runs", "claim_token") ? new Dictionary<string, RunHolder>() :
-        connection.Query<ClaimRow>(
+    {
+        if (!HasColumn("runs", "claim_token"))
+        {
+            return new Dictionary<string, RunHolder>();
+        }
+        string[] ids = runIds.ToArray();
+        HashSet<string> abandoned = Abandoned(ids);
+        return connection.Query<ClaimRow>(
                 "SELECT run_id, status, claim_host, claim_pid, claim_token, heartbeat_at FROM runs WHERE run_id IN @ids AND status = @running AND claim_token IS NOT NULL;",
-                new { ids = runIds.ToArray(), running = RunStatus.Running.Text() })
-            .ToDictionary(r => r.RunId, HolderOf));
+                new { ids, running = RunStatus.Running.Text() })
+            .Where(r => !abandoned.Contains(r.RunId))
+            .ToDictionary(r => r.RunId, HolderOf);
+    });
+
+    /// <summary>
+    /// Of the given runs recorded as running, those whose claim names a process on this host that no
+    /// longer exists: killed without a word, they are interrupted, whatever the row still says, and
+    /// readers (plan, report, exports) show them so instead of "running" with a heartbeat growing old.
+    /// </summary>
+    private HashSet<string> Abandoned(IEnumerable<string> runIds)
+    {
+        if (!HasColumn("runs", "claim_pid"))
+        {
+            return [];
+        }
+        WorkerIdentity me = worker ?? WorkerIdentity.ThisProcess();
+        return connection.Query<(string RunId, string? Host, long? Pid)>(
+                "SELECT run_id, claim_host, claim_pid FROM runs WHERE status = @running AND claim_pid IS NOT NULL AND run_id IN @ids;",
+                new { running = RunStatus.Running.Text(), ids = runIds.ToArray() })
+            .Where(r => r.Host is { } host && r.Pid is { } pid && me.SeesGone(host, (int)pid))
+            .Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
+    }
 
     /// <summary>Refuses a write for a run this worker no longer holds (a repository without a worker writes freely).</summary>
     private void EnsureHeld(string runId, SqliteTransaction tx)

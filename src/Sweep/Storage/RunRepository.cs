@@ -54,9 +54,12 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
 
     /// <summary>The status of each of the given runs that the database holds.</summary>
     public IReadOnlyDictionary<string, RunStatus> StatusOf(IEnumerable<string> runIds) => Read(() =>
-        connection.Query<(string RunId, string Status)>(
-                "SELECT run_id, status FROM runs WHERE run_id IN @ids;", new { ids = runIds.ToArray() })
-            .ToDictionary(r => r.RunId, r => RunStatusText.Parse(r.Status)));
+    {
+        string[] ids = runIds.ToArray();
+        HashSet<string> abandoned = Abandoned(ids);
+        return connection.Query<(string RunId, string Status)>("SELECT run_id, status FROM runs WHERE run_id IN @ids;", new { ids })
+            .ToDictionary(r => r.RunId, r => abandoned.Contains(r.RunId) ? RunStatus.Interrupted : RunStatusText.Parse(r.Status));
+    });
 
     /// <summary>Records that a sweep asked for an already finished run.</summary>
     public void LinkRun(long sweepId, string runId) => Write(tx => connection.Execute(
@@ -171,11 +174,16 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
     });
 
     /// <summary>Runs of the named sweep (its latest invocation's list), or of every sweep when null.</summary>
-    public IReadOnlyList<RunRow> Runs(string? sweepName) => connection.Query<RunRow>(
-        // A database from before successive halving (opened read-only, not migrated) has no pruned_at_epoch.
-        HasColumn("runs", "pruned_at_epoch") ? RunsSql.Replace("@pruned", "pruned_at_epoch", StringComparison.Ordinal)
-            : RunsSql.Replace("@pruned", "NULL", StringComparison.Ordinal),
-        new { sweepName }).ToList();
+    public IReadOnlyList<RunRow> Runs(string? sweepName)
+    {
+        var rows = connection.Query<RunRow>(
+            // A database from before successive halving (opened read-only, not migrated) has no pruned_at_epoch.
+            HasColumn("runs", "pruned_at_epoch") ? RunsSql.Replace("@pruned", "pruned_at_epoch", StringComparison.Ordinal)
+                : RunsSql.Replace("@pruned", "NULL", StringComparison.Ordinal),
+            new { sweepName }).ToList();
+        HashSet<string> abandoned = Abandoned(rows.Where(r => r.Status == RunStatus.Running).Select(r => r.RunId));
+        return rows.Select(r => abandoned.Contains(r.RunId) ? r with { Status = RunStatus.Interrupted } : r).ToList();
+    }
 
     private const string RunsSql =
         """
@@ -257,7 +265,9 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
             """, new { sweepName }).ToList();
         // Runs outside the plan get the positions after it, so trial numbers stay unique.
         long next = rows.Where(r => r.Position < 1000000000).Select(r => r.Position + 1).DefaultIfEmpty(0).Max();
-        return rows.Select(r => r.Position < 1000000000 ? r : r with { Position = next++ }).ToList();
+        HashSet<string> abandoned = Abandoned(rows.Where(r => r.Status == RunStatus.Running.Text()).Select(r => r.RunId));
+        return rows.Select(r => r.Position < 1000000000 ? r : r with { Position = next++ })
+            .Select(r => abandoned.Contains(r.RunId) ? r with { Status = RunStatus.Interrupted.Text() } : r).ToList();
     });
 
     /// <summary>The reference table the most recent invocation of a sweep was run against, or null (none, or a database before version 6).</summary>

@@ -95,6 +95,31 @@ public sealed partial class SharedDatabaseTests
         }
     }
 
+    [Test]
+    public void A_run_whose_worker_was_killed_on_this_host_reads_as_interrupted_in_plan_and_exports_at_once()
+    {
+        using var dir = new TempDir();
+        dir.Write("s.yaml", "name: dead\ntrain_size: 1500\ntest_size: 100\nepochs: 8\nthreads: 1\ngrid:\n  lr: [0.001]\n");
+        string db = dir.File("results/results.db");
+        using Process a = SweepCli.Start(dir.Path, "sweep", "s.yaml", "--no-report");
+        ResumeTests.WaitFor(() => ResultsFile.CountOrZero(db, "SELECT count(*) FROM epochs") >= 1, a, "an epoch");
+        a.Kill();
+        a.WaitForExit();
+        Assert.That(ResultsFile.Scalar<string>(db, "SELECT status FROM runs"), Is.EqualTo("running"), "kill -9 leaves the row as it was");
+
+        CliResult plan = SweepCli.Run(dir.Path, "plan", "s.yaml");
+        CliResult csv = SweepCli.Run(dir.Path, "export", "csv", "--out", "csv");
+
+        Assert.That(plan.ExitCode, Is.EqualTo(0), plan.ToString());
+        Assert.That(plan.Stdout, Does.Contain("interrupted").And.Not.Contain($"pid {a.Id}"), "its process is gone, so nobody holds it");
+        Assert.That(csv.ExitCode, Is.EqualTo(0), csv.ToString());
+        string runs = File.ReadAllText(dir.File("csv/runs.csv"));
+        Assert.That(runs, Does.Contain(",interrupted,").And.Not.Contain(",running,"));
+        CliResult resumed = SweepCli.Run(dir.Path, "sweep", "s.yaml", "--no-report");
+        Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.ToString());
+        Assert.That(resumed.Stdout, Does.Not.Contain("held by another worker"), "a dead same-host claim is taken at once, not after the lease");
+    }
+
     private static void Signal(string signal, int pid)
     {
         using Process kill = Process.Start("kill", $"-{signal} {pid}")!;
