@@ -37,6 +37,10 @@ internal static class ErrorReporter
                 // Found after opening, by a query that reached the damaged pages.
                 stderr.WriteLine($"error: {ResultsDatabase.DamagedMessage(null)}");
                 return ExitCodes.InvalidInput;
+            case System.Data.DataException data when UnreadableValue(data.Message) is { } value:
+                // Dapper met a value of another type than the column's (text in a REAL column): a database edited by hand.
+                stderr.WriteLine($"error: the results database holds a value Sweep cannot read, {value}; it was edited outside Sweep: correct that value with SQL or restore the file from a copy.");
+                return ExitCodes.InvalidInput;
             case OperationCanceledException:
                 stderr.WriteLine("interrupted.");
                 return ExitCodes.Interrupted;
@@ -44,6 +48,20 @@ internal static class ErrorReporter
                 stderr.WriteLine($"error: {OneLine(ex.Message)} ({ex.GetType().Name}; this is a bug or a problem with the machine, not with your input)");
                 return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>"column final_test_loss = 'abc' (text)" from Dapper's "Error parsing column 10 (final_test_loss=abc - String)".</summary>
+    private static string? UnreadableValue(string message)
+    {
+        var parsed = System.Text.RegularExpressions.Regex.Match(message, @"^Error parsing column \d+ \((\w+)=(.*) - (\w+)\)");
+        if (!parsed.Success)
+        {
+            return null;
+        }
+        string value = parsed.Groups[2].Value;
+        value = value.Length > 40 ? value[..40] + "…" : value;
+        string type = parsed.Groups[3].Value switch { "String" => "text", "Double" => "a real number", "Int64" => "a whole number", "Byte[]" => "a blob", var t => t };
+        return $"column {parsed.Groups[1].Value} = '{value.ReplaceLineEndings(" ")}' ({type})";
     }
 
     /// <summary>" Did you mean '--parallel'?" for an unknown option one or two typos away from a real one.</summary>

@@ -17,9 +17,24 @@ internal sealed record Facet(IReadOnlyList<KeyValuePair<string, string>> Values)
     /// <summary>"optimizer=sgd, weight_decay=0.01".</summary>
     public string Label => string.Join(", ", Values.Select(v => $"{v.Key}={v.Value}"));
 
-    /// <summary>For file names: "optimizer-sgd_weight_decay-0.01".</summary>
-    public string Slug => new(string.Join("_", Values.Select(v => $"{v.Key}-{v.Value}"))
-        .Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').ToArray());
+    /// <summary>Longest slug kept whole; a file name has at most 255 bytes, and figures add a prefix and a temporary suffix.</summary>
+    public const int MaxSlugLength = 120;
+
+    /// <summary>For file names: "optimizer-sgd_weight_decay-0.01"; a longer one is cut and ends in a hash of the whole, so names stay distinct.</summary>
+    public string Slug
+    {
+        get
+        {
+            string whole = new(string.Join("_", Values.Select(v => $"{v.Key}-{v.Value}"))
+                .Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').ToArray());
+            if (whole.Length <= MaxSlugLength)
+            {
+                return whole;
+            }
+            string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(whole)))[..12];
+            return $"{whole[..(MaxSlugLength - 13)]}-{hash}";
+        }
+    }
 
     public bool Equals(Facet? other) => other is not null && Label == other.Label;
 

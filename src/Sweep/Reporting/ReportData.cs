@@ -83,8 +83,10 @@ internal sealed record ReportData(string SweepName, IReadOnlyList<RunRow> Runs, 
 
     private static IReadOnlyDictionary<string, string> ParseSettings(RunRow run)
     {
-        if (run.ConfigJson is { Length: > 0 } json && RunConfig.FromJson(json) is { } config)
+        if (run.ConfigJson is { Length: > 0 } json)
         {
+            RunConfig config = RunConfig.FromJson(json) ?? throw new SweepInputException(
+                $"run {run.RunId} in the results database has a config_json Sweep cannot read (edited outside Sweep?); restore the file from a copy, or set that run's config_json back to what the sweep wrote.");
             return config.ToValues().Where(p => SettingCatalog.ByName[p.Key].ChangesTraining)
                 .ToDictionary(p => p.Key, p => Facet.Format(p.Key, p.Value));
         }

@@ -33,6 +33,7 @@ internal static class ResultsDatabase
             CheckIntact(connection, path);
             connection.Execute("PRAGMA journal_mode = WAL;");
             Migrate(connection, path);
+            CheckShape(connection, LatestVersion, path);
             ConfigKeyBackfill.Apply(connection);
         }
         catch
@@ -87,7 +88,43 @@ internal static class ResultsDatabase
             throw new SweepInputException($"'{path}' is not a Sweep results database (it has no Sweep schema); give the path of a results.db a sweep wrote.");
         }
         CheckNotNewer(version, path);
+        try
+        {
+            CheckShape(connection, version, path);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
         return connection;
+    }
+
+    /// <summary>
+    /// Refuses a database whose tables or columns were dropped or renamed outside Sweep (a hand-edited
+    /// file): every table and column a database of its version has must be there. Extra ones, such as
+    /// a user's own tables, are left alone. The expected shape is that of the migrations applied to
+    /// an empty in-memory database.
+    /// </summary>
+    private static void CheckShape(SqliteConnection connection, int version, string path)
+    {
+        using var expected = new SqliteConnection("Data Source=:memory:");
+        expected.Open();
+        foreach (var (_, sql) in Migrations.Where(m => m.Version <= version))
+        {
+            expected.Execute(sql);
+        }
+        const string Shape = "SELECT m.name || '.' || c.name FROM sqlite_master m, pragma_table_info(m.name) c WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%';";
+        var present = connection.Query<string>(Shape).ToHashSet(StringComparer.Ordinal);
+        var presentTables = present.Select(c => c[..c.IndexOf('.', StringComparison.Ordinal)]).ToHashSet(StringComparer.Ordinal);
+        string? missing = expected.Query<string>(Shape).FirstOrDefault(c => !present.Contains(c));
+        if (missing is null)
+        {
+            return;
+        }
+        string table = missing[..missing.IndexOf('.', StringComparison.Ordinal)];
+        string what = presentTables.Contains(table) ? $"column {missing}" : $"table {table}";
+        throw new SweepInputException($"'{path}' was changed outside Sweep: {what} is missing (a schema-version-{version} results database has it); restore the file from a copy, or use another results.db.");
     }
 
     /// <summary>True when this process may write the file and its folder (for the -wal and -shm files).</summary>

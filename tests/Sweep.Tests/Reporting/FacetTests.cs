@@ -105,4 +105,18 @@ public sealed class LargeGridFigureTests
         using var curve = new PngImage(dir.File("final_test_loss_vs_lr.png"));
         Assert.That(curve.InkFraction(), Is.InRange(0.01, 0.9));
     }
+
+    [Test]
+    public void A_long_facet_slug_is_cut_to_a_file_name_and_stays_distinct()
+    {
+        static Facet Of(string last) => new(Enumerable.Range(0, 20).Select(i => new KeyValuePair<string, string>($"setting_{i}", "some-value"))
+            .Append(new KeyValuePair<string, string>("last", last)).ToList());
+
+        string a = Of("a").Slug, b = Of("b").Slug;
+
+        Assert.That(a, Has.Length.EqualTo(Facet.MaxSlugLength));
+        Assert.That(a, Is.Not.EqualTo(b), "the hash of the whole keeps facets that differ only past the cut apart");
+        Assert.That(a, Does.StartWith("setting_0-some-value_setting_1-some-value"));
+        Assert.That(new Facet([new("optimizer", "sgd")]).Slug, Is.EqualTo("optimizer-sgd"), "short slugs are unchanged");
+    }
 }
