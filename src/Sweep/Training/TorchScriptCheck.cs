@@ -74,19 +74,30 @@ internal static class TorchScriptCheck
 
     private static Tensor Forward(TorchScriptNetwork network, Tensor images, RunConfig config, DatasetInfo data, string shape)
     {
-        try
+        Tensor scores;
+        using (Tensor given = images.clone())
         {
-            return network.forward(images);
+            try
+            {
+                scores = network.forward(given);
+            }
+            catch (Exception ex) when (ex is InvalidCastException || ex.Message.Contains("Index was out of range", StringComparison.Ordinal) || ex is ArgumentOutOfRangeException)
+            {
+                throw new SweepInputException(
+                    $"model_file {config.ModelFile} returns something other than one tensor (a tuple, list or dict) for {shape} images; its forward must return a single [N, {data.Classes}] tensor of class scores.");
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                throw new SweepInputException(
+                    $"model_file {config.ModelFile} does not accept {data.Name} images ({shape}): {TorchScriptNetwork.Reason(ex)}; make its input fit {data.Channels} channel{(data.Channels == 1 ? "" : "s")} of {data.Height} × {data.Width} pixels.");
+            }
+            // Batches are views of the data set kept in memory: a forward that writes into its input would change the data for every later epoch.
+            if (!given.equal(images).all().item<bool>())
+            {
+                throw new SweepInputException(
+                    $"model_file {config.ModelFile} changes its input tensor in place (an in-place operation such as x.mul_(...), x += ... or relu(x, inplace=True) on the input), which would change the training images themselves; make its forward work on a new tensor (x = x * 2).");
+            }
         }
-        catch (Exception ex) when (ex is InvalidCastException || ex.Message.Contains("Index was out of range", StringComparison.Ordinal) || ex is ArgumentOutOfRangeException)
-        {
-            throw new SweepInputException(
-                $"model_file {config.ModelFile} returns something other than one tensor (a tuple, list or dict) for {shape} images; its forward must return a single [N, {data.Classes}] tensor of class scores.");
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw new SweepInputException(
-                $"model_file {config.ModelFile} does not accept {data.Name} images ({shape}): {TorchScriptNetwork.Reason(ex)}; make its input fit {data.Channels} channel{(data.Channels == 1 ? "" : "s")} of {data.Height} × {data.Width} pixels.");
-        }
+        return scores;
     }
 }

@@ -180,6 +180,7 @@ public sealed class TorchScriptModelTests
     [TestCase("mode-classes.pt", "", "returns shape [2, 11] in training mode but [2, 10] in eval mode")]
     [TestCase("ignores-weights.pt", "", "computes its scores without any of its trainable weights")]
     [TestCase("dict-output.pt", "", "returns something other than one tensor (a tuple, list or dict)")]
+    [TestCase("in-place-input.pt", "", "changes its input tensor in place")]
     [TestCase("no-weights.pt", "", "has no trainable parameters")]
     [TestCase("truncated.pt", "", "is not a TorchScript model libtorch can load")]
     [TestCase("state-dict.pt", "", "it looks like a file written by torch.save (a pickled model or a state_dict)")]
