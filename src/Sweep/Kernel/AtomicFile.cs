@@ -51,6 +51,39 @@ internal static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Deletes the temporary files in <paramref name="folder"/> whose writer process no longer exists
+    /// (killed mid-write, for example during a live redraw); a live writer's are left alone.
+    /// </summary>
+    public static void DeleteOrphans(string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return;
+        }
+        foreach (string temp in Directory.EnumerateFiles(folder, "*.tmp"))
+        {
+            string name = Path.GetFileName(temp);
+            int dot = name.LastIndexOf('.', name.Length - 5);
+            if (dot < 0 || !int.TryParse(name.AsSpan(dot + 1, name.Length - 4 - dot - 1), System.Globalization.NumberStyles.None, null, out int pid)
+                || pid == Environment.ProcessId || LocalProcess.Exists(pid))
+            {
+                continue;
+            }
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (IOException)
+            {
+                // Gone already, or not ours to delete: it is only litter.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
     /// <summary>The file a temporary file stands for (the path itself when it is not one of ours), for messages people act on.</summary>
     public static string TargetOf(string path)
     {

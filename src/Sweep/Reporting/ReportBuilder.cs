@@ -1,3 +1,4 @@
+using Sweep.Kernel;
 using Sweep.Reporting.Figures;
 using Sweep.Spec;
 using Sweep.Storage;
@@ -16,6 +17,7 @@ internal static class ReportBuilder
     {
         ReportData data = ReportData.Read(repository, sweepName);
         Directory.CreateDirectory(outDir);
+        AtomicFile.DeleteOrphans(outDir);
         var figures = ReportWriter.Write(data, outDir).Select(Path.GetFileName).ToList();
         int? planned = repository.PlannedRunCount(sweepName);
         var verdict = Verdict.Of(data, planned);

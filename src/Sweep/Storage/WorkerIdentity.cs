@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Sweep.Kernel;
 
 namespace Sweep.Storage;
 
@@ -20,18 +20,6 @@ internal sealed record WorkerIdentity(string Host, int Pid, string Token)
         {
             return false;
         }
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return true;
-        }
+        return !LocalProcess.Exists(pid);
     }
 }

@@ -126,4 +126,36 @@ public sealed class ReportCommandTests
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         Assert.That(result.Stdout, Does.Contain("holds no sweeps yet, so there is nothing to draw"));
     }
+
+    [Test]
+    public void A_report_removes_temporary_figures_a_killed_writer_left_and_keeps_a_live_writers()
+    {
+        using var dir = new TempDir();
+        string db = dir.File("results.db");
+        StoredSweep.Write(dir, db, epochs: 2);
+        int gone;
+        using (Process exited = Process.Start("true")!)
+        {
+            exited.WaitForExit();
+            gone = exited.Id;
+        }
+        using Process alive = Process.Start("sleep", "60")!;
+        try
+        {
+            string stale = dir.Write($"report/final_test_loss_vs_lr.png.{gone}.tmp", "half a figure");
+            string live = dir.Write($"report/test_loss_heatmap.png.{alive.Id}.tmp", "being written");
+            string mine = dir.Write("report/notes.tmp", "not one of ours");
+
+            CliResult report = SweepCli.Run(dir.Path, "report", "--db", db, "--out", "report");
+
+            Assert.That(report.ExitCode, Is.EqualTo(0), report.ToString());
+            Assert.That(File.Exists(stale), Is.False, "its writer is gone");
+            Assert.That(File.Exists(live), Is.True, "its writer may still rename it into place");
+            Assert.That(File.Exists(mine), Is.True, "a file not named as ours is not ours");
+        }
+        finally
+        {
+            alive.Kill();
+        }
+    }
 }
