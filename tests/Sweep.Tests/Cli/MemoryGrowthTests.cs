@@ -16,7 +16,7 @@ public sealed class MemoryGrowthTests
     [TestCase(true)]
     public void Resident_memory_grows_less_than_1_5_MiB_per_epoch_after_warm_up(bool defaultMalloc)
     {
-        Assume.That(OperatingSystem.IsLinux(), "reads /proc");
+        Requirement.Platform(OperatingSystem.IsLinux(), "reads /proc");
         using var dir = new TempDir();
         dir.Write("m.yaml", "name: m\ntrain_size: 600\ntest_size: 100\nepochs: 30\naugment: true\nthreads: 1\ngrid:\n  lr: [0.001]\n  batch_size: [16]\n");
         string db = dir.File("results/results.db");

@@ -68,7 +68,13 @@ public sealed class SlurmTests
         process.WaitForExit();
         if (process.ExitCode == 77)
         {
-            Assert.Ignore(output.Trim().Split('\n').Last());
+            string why = output.Trim().Split('\n').Last();
+            // A missing package is an install .ci/run does; not being root is the machine's.
+            if (why.Contains("is missing", StringComparison.Ordinal))
+            {
+                Requirement.Installed(false, why);
+            }
+            Assert.Ignore(why);
         }
         Assert.That(process.ExitCode, Is.EqualTo(0), output);
     }

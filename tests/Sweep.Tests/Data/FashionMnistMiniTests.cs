@@ -1,3 +1,4 @@
+using Sweep.Tests.Support;
 using Sweep.Data;
 
 namespace Sweep.Tests.Data;
@@ -30,10 +31,8 @@ public sealed class FashionMnistMiniTests
     [Test]
     public void Rebuilding_from_the_Debian_package_gives_the_embedded_images()
     {
-        if (!File.Exists(Path.Combine(DatasetLoader.DebianFashionMnistDir, "train-images-idx3-ubyte.gz")))
-        {
-            Assert.Ignore($"Debian's dataset-fashion-mnist is not installed ({DatasetLoader.DebianFashionMnistDir}); .ci/run installs it.");
-        }
+        Requirement.Installed(File.Exists(Path.Combine(DatasetLoader.DebianFashionMnistDir, "train-images-idx3-ubyte.gz")),
+            $"Debian's dataset-fashion-mnist is not installed ({DatasetLoader.DebianFashionMnistDir}; apt-get install dataset-fashion-mnist)");
         DatasetPair full = DatasetLoader.Load("fashion-mnist", null, null, null);
         var (train, test) = FashionMnistMini.Build(full.Train, full.Test);
         DatasetPair embedded = DatasetLoader.Load("fashion-mnist-mini", null, null, null);

@@ -15,16 +15,8 @@ internal static class Python
     /// </summary>
     public static void Require(string module, string debianPackage)
     {
-        if (File.Exists(Path) && Run($"import {module}", Environment.CurrentDirectory).ExitCode == 0)
-        {
-            return;
-        }
-        string why = $"Debian's {debianPackage} is not installed (apt-get install {debianPackage}); .ci/run installs it.";
-        if (Environment.GetEnvironmentVariable("CI") == "true")
-        {
-            Assert.Fail(why);
-        }
-        Assert.Ignore(why);
+        Requirement.Installed(File.Exists(Path) && Run($"import {module}", Environment.CurrentDirectory).ExitCode == 0,
+            $"Debian's {debianPackage} is not installed (apt-get install {debianPackage})");
     }
 
     public static (int ExitCode, string Output) Run(string script, string workingDirectory)

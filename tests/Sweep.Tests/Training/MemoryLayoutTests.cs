@@ -1,3 +1,4 @@
+using Sweep.Tests.Support;
 using Sweep.Native;
 using Sweep.Training;
 using static TorchSharp.torch;
@@ -38,7 +39,8 @@ public sealed class MemoryLayoutTests
     [Test]
     public void Glibc_accepts_the_heap_settings()
     {
-        Assume.That(OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("SWEEP_DEFAULT_MALLOC") != "1");
+        Requirement.Platform(OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("SWEEP_DEFAULT_MALLOC") != "1",
+            "glibc's malloc tuning applies on Linux, unless SWEEP_DEFAULT_MALLOC=1 turns it off");
         System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(typeof(MallocTuning).Module.ModuleHandle);
         Assert.That(MallocTuning.IsActive, Is.True, "mallopt refused M_MMAP_THRESHOLD 32 MiB, M_TRIM_THRESHOLD 512 MiB or M_MMAP_MAX 0");
     }

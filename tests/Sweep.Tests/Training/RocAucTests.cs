@@ -16,6 +16,36 @@ public sealed class RocAucTests
         Assert.That(RocAuc.Binary([0.3, 0.4], [true, true]), Is.NaN, "no negatives: undefined");
     }
 
+    [Test]
+    public void Two_classes_use_the_second_columns_score()
+    {
+        // Second column 0.1, 0.4 for class 0 and 0.35, 0.8 for class 1: of the 4 (positive, negative)
+        // pairs, 3 are ordered right → 0.75; the first column would give 0.25.
+        float[] scores = [0.9f, 0.1f, 0.6f, 0.4f, 0.65f, 0.35f, 0.2f, 0.8f];
+        Assert.That(RocAuc.Of(scores, [0L, 0, 1, 1], 2), Is.EqualTo(0.75).Within(1e-12));
+    }
+
+    [Test]
+    public void More_classes_average_each_class_against_the_rest()
+    {
+        // Class 0: 0.6 above 0.2 and 0.5 → 1; class 1: 0.5 above 0.3 and 0.1 → 1; class 2: 0.2 above 0.1, below 0.3 → 0.5.
+        float[] scores = [0.6f, 0.3f, 0.1f, 0.2f, 0.5f, 0.3f, 0.5f, 0.1f, 0.2f];
+        Assert.That(RocAuc.Of(scores, [0L, 1, 2], 3), Is.EqualTo((1 + 1 + 0.5) / 3).Within(1e-12));
+
+        // The same with class 2's positive tied with a negative (0.3 and 0.3): the tie counts half → 0.75.
+        float[] tied = [0.6f, 0.3f, 0.1f, 0.2f, 0.5f, 0.3f, 0.5f, 0.1f, 0.3f];
+        Assert.That(RocAuc.Of(tied, [0L, 1, 2], 3), Is.EqualTo((1 + 1 + 0.75) / 3).Within(1e-12));
+    }
+
+    [Test]
+    public void A_class_with_no_rows_is_left_out_of_the_average()
+    {
+        // Class 0: 0.7 above 0.45, 0.4 below it → 0.5; class 1: 0.6 above 0.2 and 0.5 → 1; class 2 has no positives.
+        float[] scores = [0.7f, 0.2f, 0.1f, 0.4f, 0.5f, 0.1f, 0.45f, 0.6f, 0.1f];
+        Assert.That(RocAuc.Of(scores, [0L, 0, 1], 3), Is.EqualTo(0.75).Within(1e-12));
+        Assert.That(RocAuc.Of([0.5f, 0.5f, 0.4f, 0.6f], [1L, 1], 2), Is.NaN, "one class only: undefined");
+    }
+
     [TestCase(2)]
     [TestCase(10)]
     public void Agrees_with_scikit_learn_ties_included(int classes)
