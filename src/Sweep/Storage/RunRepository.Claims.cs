@@ -28,7 +28,7 @@ internal sealed partial class RunRepository
                 "SELECT run_id, status, claim_host, claim_pid, claim_token, heartbeat_at FROM runs WHERE run_id IN @ids;",
                 new { ids = runs.Select(r => r.RunId).ToArray() }, tx)
             .ToDictionary(r => r.RunId);
-        DateTime now = DateTime.UtcNow;
+        DateTime now = _clock.GetUtcNow().UtcDateTime;
         var finished = runs.Where(r => rows.TryGetValue(r.RunId, out var row) && RunStatusText.Parse(row.Status).IsFinished()).ToList();
         var held = runs.Where(r => rows.TryGetValue(r.RunId, out var row) && IsLiveClaimOfAnother(row, now, lease))
             .Select(r => (r, HolderOf(rows[r.RunId]))).ToList();

@@ -11,11 +11,17 @@ namespace Sweep.Storage;
 /// <summary>
 /// Writes and reads sweeps, runs and epochs. Every write is its own committed immediate
 /// transaction. A repository that writes for a worker only touches the runs that worker holds
-/// the claim of (see RunRepository.Claims.cs).
+/// the claim of (see RunRepository.Claims.cs). Times come from <paramref name="clock"/>, so the
+/// claim logic (heartbeats and leases) is tested without waiting on the wall clock.
 /// </summary>
-internal sealed partial class RunRepository(SqliteConnection connection, WorkerIdentity? worker = null)
+internal sealed partial class RunRepository(SqliteConnection connection, WorkerIdentity? worker = null, TimeProvider? clock = null)
 {
     static RunRepository() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    /// <summary>The time as stored, by this repository's clock.</summary>
+    private string Now() => Stamp(_clock.GetUtcNow());
 
     /// <summary>Records an invocation of a sweep with the runs it plans, in plan order.</summary>
     public long StartSweep(SweepPlan plan) => Write(tx =>

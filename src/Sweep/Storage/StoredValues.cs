@@ -7,7 +7,10 @@ namespace Sweep.Storage;
 internal static class StoredValues
 {
     /// <summary>The time as stored: ISO 8601, UTC, milliseconds.</summary>
-    public static string Now() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+    public static string Now() => Stamp(DateTimeOffset.UtcNow);
+
+    /// <summary>A time as stored (see <see cref="Now"/>).</summary>
+    public static string Stamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>SQLite has no NaN (it refuses to bind one); store NULL. Infinities are kept.</summary>
     public static double? Number(double value) => double.IsNaN(value) ? null : value;

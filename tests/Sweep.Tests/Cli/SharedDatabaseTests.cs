@@ -44,7 +44,7 @@ public sealed partial class SharedDatabaseTests
         using var dir = new TempDir();
         dir.Write("s.yaml", "name: takeover\ntrain_size: 1500\ntest_size: 100\nepochs: 8\nthreads: 1\ngrid:\n  lr: [0.001]\n");
         string db = dir.File("results/results.db");
-        using Process a = SweepCli.Start(dir.Path, "sweep", "s.yaml", "--no-report", "--lease", "3");
+        using Process a = SweepCli.Start(dir.Path, "sweep", "s.yaml", "--no-report", "--lease", "6");
         Task<string> outA = a.StandardOutput.ReadToEndAsync();
         ResumeTests.WaitFor(() => ResultsFile.CountOrZero(db, "SELECT count(*) FROM epochs") >= 2, a, "2 epochs");
         StopOutsideAWrite(a.Id, db); // alive but silent, like a hung or cut-off machine
@@ -55,7 +55,7 @@ public sealed partial class SharedDatabaseTests
             Assert.That(plan.Output(), Does.Match($@"running \(host \S+ pid {a.Id}, heartbeat \d+ s ago\)"), "plan shows who holds the run");
 
             var clock = Stopwatch.StartNew();
-            CliResult b = SweepCli.Run(dir.Path, "sweep", "s.yaml", "--no-report", "--lease", "3");
+            CliResult b = SweepCli.Run(dir.Path, "sweep", "s.yaml", "--no-report", "--lease", "6");
 
             Assert.That(b.ExitCode, Is.EqualTo(0), b.ToString());
             Assert.That(b.Stdout, Does.Contain($"held by another worker (host").And.Contain($"pid {a.Id}"));

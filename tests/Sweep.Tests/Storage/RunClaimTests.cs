@@ -19,13 +19,14 @@ public sealed class RunClaimTests
         string path = dir.File("results.db");
         using var first = ResultsDatabase.OpenForWriting(path);
         using var second = ResultsDatabase.OpenForWriting(path);
-        // Another host: only the lease can tell whether its process lives.
-        var a = new RunRepository(first, new WorkerIdentity("host-a", 101, "token-a"));
-        var b = new RunRepository(second, new WorkerIdentity("host-b", 202, "token-b"));
+        // Another host: only the lease can tell whether its process lives. Both read one clock the test moves.
+        var clock = new ManualClock(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
+        var a = new RunRepository(first, new WorkerIdentity("host-a", 101, "token-a"), clock);
+        var b = new RunRepository(second, new WorkerIdentity("host-b", 202, "token-b"), clock);
         long sweepA = a.StartSweep(plan), sweepB = b.StartSweep(plan);
         long envA = a.RecordEnvironment(sweepA, Env), envB = b.RecordEnvironment(sweepB, Env);
         PlannedRun run = plan.Runs[0];
-        TimeSpan lease = TimeSpan.FromSeconds(1);
+        TimeSpan lease = TimeSpan.FromSeconds(120);
 
         ClaimResult claimedByA = a.ClaimRuns(sweepA, envA, [run], "cpu", 1, lease);
         Assert.That(claimedByA.Begun, Is.EqualTo(new[] { run }));
@@ -37,7 +38,12 @@ public sealed class RunClaimTests
         Assert.That(b.Holders([run.RunId])[run.RunId].Host, Is.EqualTo("host-a"));
         Assert.Throws<ClaimLostException>(() => b.AddEpoch(run.RunId, new EpochMetrics(2, 1, 1, 1, 0.5, 0.1, 1, 100)), "b does not hold it");
 
-        Thread.Sleep(TimeSpan.FromSeconds(1.3)); // a stays silent past the lease
+        clock.Advance(TimeSpan.FromSeconds(119));
+        Assert.That(b.ClaimRuns(sweepB, envB, [run], "cpu", 1, lease).Begun, Is.Empty, "a second inside the lease, the claim holds");
+        Assert.That(a.Heartbeat([run.RunId]), Is.Empty, "a beats: its claim is fresh again");
+        clock.Advance(TimeSpan.FromSeconds(119));
+        Assert.That(b.ClaimRuns(sweepB, envB, [run], "cpu", 1, lease).Begun, Is.Empty, "the heartbeat renewed the lease");
+        clock.Advance(TimeSpan.FromSeconds(2)); // a stays silent past the lease
         ClaimResult takenOver = b.ClaimRuns(sweepB, envB, [run], "cpu", 1, lease);
         Assert.That(takenOver.Begun, Is.EqualTo(new[] { run }));
         Assert.That(a.Heartbeat([run.RunId]), Is.EqualTo(new[] { run.RunId }), "a learns at its next heartbeat that it lost the run");
