@@ -44,6 +44,23 @@ internal static class DatasetLoader
         return Cut(request, info, train, test);
     }
 
-    private static DatasetPair Cut(DataRequest request, DatasetInfo info, ImageSet train, ImageSet test) =>
-        new(info with { TrainCount = train.Count, TestCount = test.Count }, train.Take(request.TrainSize), test.Take(request.TestSize));
+    /// <summary>
+    /// Cuts the sets to the requested sizes. A validation set is the first validation_size images of
+    /// the training set's class-balanced order (balanced, and the same for every run and seed, so
+    /// every run is judged on the same images); training takes train_size of the images after it.
+    /// </summary>
+    private static DatasetPair Cut(DataRequest request, DatasetInfo info, ImageSet train, ImageSet test)
+    {
+        info = info with { TrainCount = train.Count, TestCount = test.Count };
+        if (request.ValidationSize is not { } validation)
+        {
+            return new(info, train.Take(request.TrainSize), test.Take(request.TestSize));
+        }
+        if (validation >= train.Count)
+        {
+            throw new SweepInputException(
+                $"validation_size {validation} leaves no training images: {request.Dataset} has {train.Count} training images; hold out fewer (a tenth is common).");
+        }
+        return new(info, train.Skip(validation).Take(request.TrainSize), test.Take(request.TestSize), train.Take(validation));
+    }
 }

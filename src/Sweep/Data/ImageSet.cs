@@ -19,6 +19,10 @@ internal sealed record ImageSet(byte[] Pixels, byte[] Labels, int Channels, int 
         return this with { Pixels = Pixels[..(n * ImageBytes)], Labels = Labels[..n] };
     }
 
+    /// <summary>The images after the first <paramref name="count"/>.</summary>
+    public ImageSet Skip(int count) => count <= 0 ? this
+        : this with { Pixels = Pixels[(Math.Min(count, Count) * ImageBytes)..], Labels = Labels[Math.Min(count, Count)..] };
+
     /// <summary>Reorders images so classes alternate (0,1,…,9,0,1,…), keeping file order within a class.</summary>
     public ImageSet InClassBalancedOrder()
     {
@@ -34,5 +38,5 @@ internal sealed record ImageSet(byte[] Pixels, byte[] Labels, int Channels, int 
     }
 }
 
-/// <summary>A training and a test set of one data set.</summary>
-internal sealed record DatasetPair(DatasetInfo Info, ImageSet Train, ImageSet Test);
+/// <summary>A training and a test set of one data set, and the validation set held out of the training images when asked for.</summary>
+internal sealed record DatasetPair(DatasetInfo Info, ImageSet Train, ImageSet Test, ImageSet? Validation = null);

@@ -17,7 +17,8 @@ internal static class CsvExporter
         ["status", "final_train_loss", "final_test_loss", "final_test_accuracy", "final_test_auc", "diverged_at_epoch", "error", "fused_pack", "started_at", "finished_at", "host", "used_device"];
 
     private static readonly string[] EpochColumns =
-        ["run_id", "epoch", "train_loss", "last_batch_loss", "test_loss", "test_accuracy", "test_auc", "learning_rate", "seconds", "images_per_second"];
+        ["run_id", "epoch", "train_loss", "last_batch_loss", "test_loss", "test_accuracy", "test_auc", "learning_rate", "seconds", "images_per_second",
+         "val_loss", "val_accuracy", "train_eval_loss", "train_eval_accuracy"];
 
     public static (int Runs, int Epochs) Export(RunRepository repository, string sweepName, string outDir)
     {
@@ -47,6 +48,7 @@ internal static class CsvExporter
             [
                 e.RunId, Cell(e.Epoch), Cell(e.TrainLoss), Cell(e.LastBatchLoss), Cell(e.TestLoss), Cell(e.TestAccuracy), Cell(e.TestAuc),
                 Cell(e.LearningRate), Cell(e.Seconds), Cell(e.ImagesPerSecond),
+                Cell(e.ValLoss), Cell(e.ValAccuracy), Cell(e.TrainEvalLoss), Cell(e.TrainEvalAccuracy),
             ]);
         }
         Write(Path.Combine(outDir, "epochs.csv"), text.ToString());

@@ -1,6 +1,10 @@
 namespace Sweep.Kernel;
 
-/// <summary>What one finished epoch measured. Test AUC is the macro one-vs-rest ROC AUC over the whole test set (binary AUC for two classes).</summary>
+/// <summary>
+/// What one finished epoch measured. Test AUC is the macro one-vs-rest ROC AUC over the whole test
+/// set (binary AUC for two classes). Validation numbers are NaN without validation_size, the
+/// training-set evaluation (eval mode, no augmentation) NaN without evaluate_train.
+/// </summary>
 internal sealed record EpochMetrics(
     int Epoch,
     double TrainLoss,
@@ -10,4 +14,8 @@ internal sealed record EpochMetrics(
     double LearningRate,
     double Seconds,
     double ImagesPerSecond,
-    double TestAuc = double.NaN);
+    double TestAuc = double.NaN,
+    double ValidationLoss = double.NaN,
+    double ValidationAccuracy = double.NaN,
+    double TrainEvalLoss = double.NaN,
+    double TrainEvalAccuracy = double.NaN);

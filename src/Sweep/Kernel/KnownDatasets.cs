@@ -31,10 +31,10 @@ internal static class KnownDatasets
     /// <summary>What planning assumes an image folder holds when train_size does not say: only relative costs use it.</summary>
     public const int ImageFolderPlaceholderCount = 1000;
 
-    /// <summary>Training images a run uses: train_size, but never more than the data set has.</summary>
-    public static int TrainImages(string dataset, int? trainSize)
+    /// <summary>Training images a run uses: train_size, but never more than the data set has after the validation images.</summary>
+    public static int TrainImages(string dataset, int? trainSize, int? validationSize = null)
     {
-        int all = dataset == ImageFolder ? trainSize ?? ImageFolderPlaceholderCount : Describe(dataset).TrainCount;
+        int all = dataset == ImageFolder ? trainSize ?? ImageFolderPlaceholderCount : Math.Max(0, Describe(dataset).TrainCount - (validationSize ?? 0));
         return Math.Min(trainSize ?? all, all);
     }
 }

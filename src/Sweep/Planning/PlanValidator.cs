@@ -34,6 +34,12 @@ internal static class PlanValidator
                 throw new SweepInputException(
                     $"{path}: model vgg cannot train with batch_size 1: its batch norm needs at least 2 images per batch (PyTorch refuses one); use a batch_size of 2 or more.");
             }
+            if (config.ValidationSize is { } validation && config.Dataset != KnownDatasets.ImageFolder
+                && validation >= KnownDatasets.Describe(config.Dataset).TrainCount)
+            {
+                throw new SweepInputException(
+                    $"{path}: validation_size {validation} leaves no training images: {config.Dataset} has {KnownDatasets.Describe(config.Dataset).TrainCount} training images; hold out fewer (a tenth is common).");
+            }
             int trainSize = RunCostModel.TrainImages(config);
             // An image folder's size is known once its files are read; the preflight checks it then.
             if (config.Dataset != KnownDatasets.ImageFolder && config.BatchSize > trainSize)

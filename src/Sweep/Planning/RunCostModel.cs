@@ -13,7 +13,7 @@ internal sealed record MeasuredSpeed(string Dataset, string Model, long BatchSiz
 internal static class RunCostModel
 {
     /// <summary>Training images per epoch: train_size, never more than the data set has.</summary>
-    public static int TrainImages(RunConfig c) => KnownDatasets.TrainImages(c.Dataset, c.TrainSize);
+    public static int TrainImages(RunConfig c) => KnownDatasets.TrainImages(c.Dataset, c.TrainSize, c.ValidationSize);
 
     /// <summary>Relative cost: images trained × a per-model weight, with small batches paying per-step overhead.</summary>
     public static double RelativeCost(RunConfig c)

@@ -27,7 +27,7 @@ internal sealed class PlainProgress(TextWriter output) : ISweepProgress
 
     public void EpochFinished(RunTicket run, EpochMetrics m, TimeSpan? remaining) =>
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{run} epoch {m.Epoch}/{run.Run.Config.Epochs}: train_loss {m.TrainLoss:F4}, test_loss {m.TestLoss:F4}, test_accuracy {m.TestAccuracy * 100:F1}%, {m.Seconds:F1}s ({m.ImagesPerSecond:F0} img/s), about {RunLabel.Duration(remaining)} left"));
+            $"{run} epoch {m.Epoch}/{run.Run.Config.Epochs}: train_loss {m.TrainLoss:F4}, {(double.IsNaN(m.ValidationLoss) ? "" : $"val_loss {m.ValidationLoss:F4}, ")}test_loss {m.TestLoss:F4}, test_accuracy {m.TestAccuracy * 100:F1}%, {m.Seconds:F1}s ({m.ImagesPerSecond:F0} img/s), about {RunLabel.Duration(remaining)} left"));
 
     public void RunFinished(RunTicket run, RunStatus status, string? message) =>
         output.WriteLine($"{run}: {status.Text()}{(message is null ? "" : ": " + message)}");

@@ -38,7 +38,9 @@ internal sealed record RunConfig(
     string Init = "file",
     string ModelSha256 = "",
     int? ImageSize = null,
-    int ImageChannels = 3)
+    int ImageChannels = 3,
+    int? ValidationSize = null,
+    bool EvaluateTrain = false)
 {
     /// <summary>Not a setting: the SHA-256 of <see cref="ModelFile"/>, filled in by the planner and part of the run's identity.</summary>
     public const string ModelHashKey = "model_sha256";
@@ -78,7 +80,9 @@ internal sealed record RunConfig(
         Init: (string)v["init"]!,
         ModelSha256: v.TryGetValue(ModelHashKey, out object? hash) && hash is string h ? h : "",
         ImageSize: v["image_size"] is long size ? checked((int)size) : null,
-        ImageChannels: checked((int)(long)v["image_channels"]!));
+        ImageChannels: checked((int)(long)v["image_channels"]!),
+        ValidationSize: v["validation_size"] is long validation ? checked((int)validation) : null,
+        EvaluateTrain: (bool)v["evaluate_train"]!);
 
     /// <summary>
     /// Reads back <see cref="ToJson"/> as stored with a run; settings a older Sweep did not store
@@ -116,6 +120,7 @@ internal sealed record RunConfig(
         new("dataset", Dataset), new("model", Model), new("optimizer", Optimizer), new("lr", Lr),
         new("batch_size", (long)BatchSize), new("epochs", (long)Epochs), new("seed", Seed),
         new("train_size", TrainSize is { } t ? (long)t : null), new("test_size", TestSize is { } s ? (long)s : null),
+        new("validation_size", ValidationSize is { } v ? (long)v : null), new("evaluate_train", EvaluateTrain),
         new("augment", Augment), new("momentum", Momentum), new("weight_decay", WeightDecay),
         new("final_relu", FinalRelu), new("nesterov", Nesterov), new("lr_schedule", LrSchedule),
         new("step_size", (long)StepSize), new("gamma", Gamma), new("warmup_epochs", (long)WarmupEpochs),

@@ -17,6 +17,9 @@ internal static class SettingCatalog
         new("seed", SettingKind.Integer, 0L, true, AtLeast(0), "a whole number of at least 0"),
         new("train_size", SettingKind.Integer, null, true, AtLeast(1), "a whole number of at least 1 (default: the whole training set)"),
         new("test_size", SettingKind.Integer, null, true, AtLeast(1), "a whole number of at least 1 (default: the whole test set)"),
+        // Held out of the training set; what chooses (best lr, best cell, best epoch) chooses on it, never on test.
+        new("validation_size", SettingKind.Integer, null, true, AtLeast(1), "a whole number of at least 1, the training images held out to choose on (default: none)", AddedLater: true),
+        new("evaluate_train", SettingKind.Flag, false, true, _ => null, "true or false (evaluate the training images at the end of each epoch, as for test, for a clean generalisation gap)", AddedLater: true),
         new("augment", SettingKind.Flag, false, true, _ => null, "true or false"),
         new("momentum", SettingKind.Real, 0.9, true, Fraction, "a number from 0 up to (not including) 1"),
         new("weight_decay", SettingKind.Real, 0.0, true, NonNegativeReal, "a number of at least 0"),

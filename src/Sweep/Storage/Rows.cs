@@ -31,6 +31,13 @@ internal sealed record RunRow
 
     /// <summary>The epoch successive halving stopped the run after (status pruned); null otherwise.</summary>
     public long? PrunedAtEpoch { get; init; }
+
+    /// <summary>The epoch of the lowest validation loss (validation_size), and the numbers there; null without validation.</summary>
+    public long? BestEpoch { get; init; }
+    public double? BestValLoss { get; init; }
+    public double? BestTestLoss { get; init; }
+    public double? BestTestAccuracy { get; init; }
+    public double? BestTestAuc { get; init; }
     public string? Error { get; init; }
     public string? FusedPack { get; init; }
 
@@ -51,6 +58,10 @@ internal sealed record EpochRow
     public double LearningRate { get; init; }
     public double Seconds { get; init; }
     public double ImagesPerSecond { get; init; }
+    public double? ValLoss { get; init; }
+    public double? ValAccuracy { get; init; }
+    public double? TrainEvalLoss { get; init; }
+    public double? TrainEvalAccuracy { get; init; }
 }
 
 /// <summary>Where and with what an invocation ran.</summary>

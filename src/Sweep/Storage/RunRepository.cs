@@ -150,14 +150,16 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
         return connection.Execute(
         """
         INSERT INTO epochs (run_id, epoch, train_loss, last_batch_loss, test_loss, test_accuracy, learning_rate,
-                            seconds, images_per_second, test_auc)
+                            seconds, images_per_second, test_auc, val_loss, val_accuracy, train_eval_loss, train_eval_accuracy)
         VALUES (@runId, @Epoch, @TrainLoss, @LastBatchLoss, @TestLoss, @TestAccuracy, @LearningRate,
-                @Seconds, @ImagesPerSecond, @TestAuc);
+                @Seconds, @ImagesPerSecond, @TestAuc, @ValLoss, @ValAccuracy, @TrainEvalLoss, @TrainEvalAccuracy);
         """,
         new
         {
             runId, m.Epoch, TrainLoss = Number(m.TrainLoss), LastBatchLoss = Number(m.LastBatchLoss), TestLoss = Number(m.TestLoss),
             m.TestAccuracy, m.LearningRate, m.Seconds, m.ImagesPerSecond, TestAuc = Number(m.TestAuc),
+            ValLoss = Number(m.ValidationLoss), ValAccuracy = Number(m.ValidationAccuracy),
+            TrainEvalLoss = Number(m.TrainEvalLoss), TrainEvalAccuracy = Number(m.TrainEvalAccuracy),
         },
         tx);
     });
@@ -173,7 +175,12 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
             final_train_loss = (SELECT train_loss FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1),
             final_test_loss = (SELECT test_loss FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1),
             final_test_accuracy = (SELECT test_accuracy FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1),
-            final_test_auc = (SELECT test_auc FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1)
+            final_test_auc = (SELECT test_auc FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1),
+            best_epoch = (SELECT epoch FROM epochs WHERE run_id = @runId AND val_loss IS NOT NULL ORDER BY val_loss, epoch LIMIT 1),
+            best_val_loss = (SELECT val_loss FROM epochs WHERE run_id = @runId AND val_loss IS NOT NULL ORDER BY val_loss, epoch LIMIT 1),
+            best_test_loss = (SELECT test_loss FROM epochs WHERE run_id = @runId AND val_loss IS NOT NULL ORDER BY val_loss, epoch LIMIT 1),
+            best_test_accuracy = (SELECT test_accuracy FROM epochs WHERE run_id = @runId AND val_loss IS NOT NULL ORDER BY val_loss, epoch LIMIT 1),
+            best_test_auc = (SELECT test_auc FROM epochs WHERE run_id = @runId AND val_loss IS NOT NULL ORDER BY val_loss, epoch LIMIT 1)
         WHERE run_id = @runId;
         """,
         new { runId, status = status.Text(), divergedAtEpoch, error, Now = Now() }, tx);
@@ -183,9 +190,9 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
     public IReadOnlyList<RunRow> Runs(string? sweepName)
     {
         var rows = connection.Query<RunRow>(
-            // A database from before successive halving (opened read-only, not migrated) has no pruned_at_epoch.
-            HasColumn("runs", "pruned_at_epoch") ? RunsSql.Replace("@pruned", "pruned_at_epoch", StringComparison.Ordinal)
-                : RunsSql.Replace("@pruned", "NULL", StringComparison.Ordinal),
+            // A database of an older schema (opened read-only, not migrated) lacks the newer columns: they read as NULL.
+            RunsSql.Replace("@optional", string.Join(", ", new[] { "pruned_at_epoch", "best_epoch", "best_val_loss", "best_test_loss", "best_test_accuracy", "best_test_auc" }
+                .Select(c => Optional("runs", c))), StringComparison.Ordinal),
             new { sweepName }).ToList();
         HashSet<string> abandoned = Abandoned(rows.Where(r => r.Status == RunStatus.Running).Select(r => r.RunId));
         return rows.Select(r => abandoned.Contains(r.RunId) ? r with { Status = RunStatus.Interrupted } : r).ToList();
@@ -194,7 +201,7 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
     private const string RunsSql =
         """
         SELECT run_id, status AS status_text, dataset, model, optimizer, lr, batch_size, epochs, seed, final_train_loss,
-               final_test_loss, final_test_accuracy, final_test_auc, diverged_at_epoch, @pruned AS pruned_at_epoch, error, fused_pack, config_json
+               final_test_loss, final_test_accuracy, final_test_auc, diverged_at_epoch, @optional, error, fused_pack, config_json
         FROM runs
         WHERE @sweepName IS NULL OR run_id IN (
             SELECT sr.run_id FROM sweep_runs sr JOIN sweeps s ON s.sweep_id = sr.sweep_id WHERE s.name = @sweepName)
@@ -202,10 +209,14 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
         """;
 
     public IReadOnlyList<EpochRow> Epochs(IEnumerable<string> runIds) => connection.Query<EpochRow>(
-        """
-        SELECT run_id, epoch, train_loss, last_batch_loss, test_loss, test_accuracy, learning_rate, seconds, images_per_second, test_auc
+        $"""
+        SELECT run_id, epoch, train_loss, last_batch_loss, test_loss, test_accuracy, learning_rate, seconds, images_per_second, test_auc,
+               {string.Join(", ", new[] { "val_loss", "val_accuracy", "train_eval_loss", "train_eval_accuracy" }.Select(c => Optional("epochs", c)))}
         FROM epochs WHERE run_id IN @ids ORDER BY run_id, epoch;
         """, new { ids = runIds.ToArray() }).ToList();
+
+    /// <summary>A column of a newer schema, or NULL under its name where an older database lacks it.</summary>
+    private string Optional(string table, string column) => HasColumn(table, column) ? column : $"NULL AS {column}";
 
     /// <summary>Mean training speed of earlier epochs per data set, model and batch size.</summary>
     public IReadOnlyList<MeasuredSpeed> TrainingSpeeds() => connection.Query<(string Dataset, string Model, long BatchSize, double ImagesPerSecond)>(

@@ -16,7 +16,11 @@ internal static class Evaluation
     /// Test loss, accuracy and ROC AUC of K models evaluated together: <paramref name="logits"/>
     /// maps a batch to logits shaped [K, batch, classes] (K = 1 for a single run).
     /// </summary>
-    public static (double[] Loss, double[] Accuracy, double[] Auc) Run(nn.Module network, int k, Func<Tensor, Tensor> logits, ImageTensors images)
+    public static (double[] Loss, double[] Accuracy, double[] Auc) Run(nn.Module network, int k, Func<Tensor, Tensor> logits, ImageTensors images) =>
+        Run(network, k, logits, images, images.Test);
+
+    /// <summary>The same over another set (validation, or the training images), in the same order every time.</summary>
+    public static (double[] Loss, double[] Accuracy, double[] Auc) Run(nn.Module network, int k, Func<Tensor, Tensor> logits, ImageTensors images, EvaluationSet set)
     {
         var probabilities = new List<float[]>();
         var labels = new List<long[]>();
@@ -24,7 +28,7 @@ internal static class Evaluation
         using var noGrad = no_grad();
         using Tensor lossSum = zeros(k, dtype: float64, device: images.Device);
         using Tensor correct = zeros(k, dtype: int64, device: images.Device);
-        foreach (var (x, y) in images.TestBatches(BatchSize))
+        foreach (var (x, y) in images.EvaluationBatches(set, BatchSize))
         {
             Tensor output = logits(x);
             long size = y.shape[0], classes = output.shape[2];
@@ -35,9 +39,22 @@ internal static class Evaluation
             probabilities.Add(nn.functional.softmax(output, 2).contiguous().cpu().data<float>().ToArray());
             labels.Add(y.contiguous().cpu().data<long>().ToArray());
         }
-        double n = images.TestCount;
+        double n = set.Count;
         return (lossSum.data<double>().Select(v => v / n).ToArray(), correct.data<long>().Select(c => c / n).ToArray(),
-            AucPerSlice(probabilities, labels, k, images.TestCount));
+            AucPerSlice(probabilities, labels, k, set.Count));
+    }
+
+    /// <summary>
+    /// The validation set's loss and accuracy (NaN without one) and the training images' (NaN unless
+    /// asked for), evaluated exactly as the test set is.
+    /// </summary>
+    public static ((double[] Loss, double[] Accuracy) Validation, (double[] Loss, double[] Accuracy) TrainEval) Extra(
+        nn.Module network, int k, Func<Tensor, Tensor> logits, ImageTensors images, bool evaluateTrain)
+    {
+        double[] none = Enumerable.Repeat(double.NaN, k).ToArray();
+        var validation = images.Validation is { } set ? Run(network, k, logits, images, set) : (Loss: none, Accuracy: none, Auc: none);
+        var train = evaluateTrain ? Run(network, k, logits, images, images.Train) : (Loss: none, Accuracy: none, Auc: none);
+        return ((validation.Loss, validation.Accuracy), (train.Loss, train.Accuracy));
     }
 
     /// <summary>Each slice's AUC over the whole test set, from the per-batch [K, batch, classes] scores.</summary>

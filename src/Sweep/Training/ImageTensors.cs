@@ -6,6 +6,12 @@ namespace Sweep.Training;
 /// <summary>One training batch: its number (1-based) of the epoch's count, its size, images and labels.</summary>
 internal readonly record struct TrainingBatch(int Number, int Count, int Size, Tensor X, Tensor Y);
 
+/// <summary>Images (uint8) and labels a model is evaluated on: the test set, the validation set, or the training set itself.</summary>
+internal sealed record EvaluationSet(string Name, Tensor Images, Tensor Labels)
+{
+    public int Count => (int)Labels.shape[0];
+}
+
 /// <summary>
 /// A data set held on the run's device as uint8 images and int64 labels, with its normalisation
 /// constants; batches are cut from it by index, never copied image by image.
@@ -22,6 +28,13 @@ internal sealed class ImageTensors : IDisposable
         TrainLabels = tensor(data.Train.Labels.Select(l => (long)l).ToArray(), device: device);
         TestImages = ToImages(data.Test, device);
         TestLabels = tensor(data.Test.Labels.Select(l => (long)l).ToArray(), device: device);
+        Test = new EvaluationSet("test", TestImages, TestLabels);
+        Train = new EvaluationSet("train", TrainImages, TrainLabels);
+        if (data.Validation is { } validation)
+        {
+            Validation = new EvaluationSet("validation", ToImages(validation, device),
+                tensor(validation.Labels.Select(l => (long)l).ToArray(), device: device));
+        }
         int c = data.Info.Channels;
         // (x / 255 - mean) / std as one multiply and one subtract.
         _scale = tensor(data.Info.Std.Select(s => 1f / (255f * s)).ToArray(), device: device).view(1, c, 1, 1);
@@ -33,6 +46,14 @@ internal sealed class ImageTensors : IDisposable
     public Tensor TrainLabels { get; }
     public Tensor TestImages { get; }
     public Tensor TestLabels { get; }
+    public EvaluationSet Test { get; }
+
+    /// <summary>The training images, evaluated like the test set (evaluate_train).</summary>
+    public EvaluationSet Train { get; }
+
+    /// <summary>The images held out of training to choose on (validation_size); null without them.</summary>
+    public EvaluationSet? Validation { get; }
+
     public int TrainCount => (int)TrainLabels.shape[0];
     public int TestCount => (int)TestLabels.shape[0];
 
@@ -72,16 +93,16 @@ internal sealed class ImageTensors : IDisposable
     }
 
     /// <summary>
-    /// The test set in order, in batches of up to <paramref name="batchSize"/>, normalised, with
+    /// An evaluation set in order, in batches of up to <paramref name="batchSize"/>, normalised, with
     /// labels; each batch lives in its own dispose scope, as in <see cref="Batches"/>.
     /// </summary>
-    public IEnumerable<(Tensor X, Tensor Y)> TestBatches(int batchSize)
+    public IEnumerable<(Tensor X, Tensor Y)> EvaluationBatches(EvaluationSet set, int batchSize)
     {
-        for (int start = 0; start < TestCount; start += batchSize)
+        for (int start = 0; start < set.Count; start += batchSize)
         {
             using var scope = NewDisposeScope();
-            int size = Math.Min(batchSize, TestCount - start);
-            yield return (Normalise(TestImages.narrow(0, start, size)), TestLabels.narrow(0, start, size));
+            int size = Math.Min(batchSize, set.Count - start);
+            yield return (Normalise(set.Images.narrow(0, start, size)), set.Labels.narrow(0, start, size));
         }
     }
 
@@ -94,6 +115,8 @@ internal sealed class ImageTensors : IDisposable
         TrainLabels.Dispose();
         TestImages.Dispose();
         TestLabels.Dispose();
+        Validation?.Images.Dispose();
+        Validation?.Labels.Dispose();
         _scale.Dispose();
         _shift.Dispose();
     }

@@ -79,9 +79,12 @@ internal sealed class Trainer
             double lr = LearningRateSchedule.At(config, epoch);
             optimizer.SetLearningRates([lr]);
             var (trainLoss, lastLoss, seconds) = TrainEpoch(config, model, optimizer, random, images, epoch, observer, cancel);
-            var (testLoss, testAccuracy, testAuc) = Evaluation.Run(model, 1, x => model.forward(x).unsqueeze(0), images);
+            Func<Tensor, Tensor> logits = x => model.forward(x).unsqueeze(0);
+            var (testLoss, testAccuracy, testAuc) = Evaluation.Run(model, 1, logits, images);
+            var (validation, trainEval) = Evaluation.Extra(model, 1, logits, images, config.EvaluateTrain);
             var metrics = new EpochMetrics(epoch, trainLoss, lastLoss, testLoss[0], testAccuracy[0], lr, seconds,
-                images.TrainedPerEpoch(config.BatchSize) / Math.Max(seconds, 1e-9), testAuc[0]);
+                images.TrainedPerEpoch(config.BatchSize) / Math.Max(seconds, 1e-9), testAuc[0],
+                validation.Loss[0], validation.Accuracy[0], trainEval.Loss[0], trainEval.Accuracy[0]);
             epochs.Add(metrics);
             observer.OnEpoch(metrics);
             if (DivergenceRule.Check(config, data.Info.Classes, epoch, trainLoss, testLoss[0]) is { } diverged)

@@ -48,13 +48,15 @@ internal sealed class FusedTrainer
             optimizer.SetLearningRates(rates);
             var (trainLoss, lastLoss, seconds) = TrainEpoch(configs[0], network, optimizer, random, images, active, epoch, observers, cancel);
             var (testLoss, accuracy, auc) = Evaluation.Run(network, k, network.forward, images);
+            var (validation, trainEval) = Evaluation.Extra(network, k, network.forward, images, configs[0].EvaluateTrain);
             for (int i = 0; i < k; i++)
             {
                 if (!active[i])
                 {
                     continue;
                 }
-                var metrics = new EpochMetrics(epoch, trainLoss[i], lastLoss[i], testLoss[i], accuracy[i], rates[i], seconds, images.TrainedPerEpoch(configs[i].BatchSize) / Math.Max(seconds, 1e-9), auc[i]);
+                var metrics = new EpochMetrics(epoch, trainLoss[i], lastLoss[i], testLoss[i], accuracy[i], rates[i], seconds, images.TrainedPerEpoch(configs[i].BatchSize) / Math.Max(seconds, 1e-9), auc[i],
+                    validation.Loss[i], validation.Accuracy[i], trainEval.Loss[i], trainEval.Accuracy[i]);
                 epochs[i].Add(metrics);
                 observers[i].OnEpoch(metrics);
                 if (DivergenceRule.Check(configs[i], data.Info.Classes, epoch, trainLoss[i], testLoss[i]) is { } why)
