@@ -42,12 +42,23 @@ internal static class TorchDevice
     /// </summary>
     public static void Prepare(RunConfig config, int threads, Action<string> warn)
     {
-        set_num_threads(threads);
+        // at::set_num_threads also rebuilds libtorch's shared pthreadpool (NNPACK convolutions): called
+        // while a parallel run's convolution uses that pool, the process died with SIGSEGV (seen once,
+        // parallel: 2). Parallel runs ask for the same count, so only a change reaches libtorch, one at a time.
+        lock (ThreadCountGate)
+        {
+            if (get_num_threads() != threads)
+            {
+                set_num_threads(threads);
+            }
+        }
         if (config.Deterministic && Native.DeterministicAlgorithms.Enable() is { } why)
         {
             warn($"deterministic: true could not turn on libtorch's deterministic algorithms ({why}); on a CPU the run is still repeatable at the same thread count");
         }
     }
+
+    private static readonly Lock ThreadCountGate = new();
 
     /// <summary>Threads torch uses for a run: the setting, or one per core when it is 0.</summary>
     public static int ThreadsFor(RunConfig config) => config.Threads > 0 ? config.Threads : Environment.ProcessorCount;
