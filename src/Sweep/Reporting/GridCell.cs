@@ -33,6 +33,26 @@ internal sealed record GridCell(double Lr, long BatchSize, IReadOnlyList<RunRow>
 
     public Spread? TestAuc => Spread.Of(Completed.Select(r => r.FinalTestAuc ?? double.NaN));
 
+    /// <summary>True when its runs held out a validation set (validation_size): choices are then made on it.</summary>
+    public bool HasValidation => Completed.Any(r => r.BestEpoch is not null);
+
+    /// <summary>Validation loss at each run's best epoch (its lowest validation loss).</summary>
+    public Spread? ValidationLoss => Spread.Of(Completed.Select(r => r.BestValLoss ?? double.NaN));
+
+    /// <summary>Test loss at the epoch validation chose (reported, never chosen on).</summary>
+    public Spread? BestEpochTestLoss => Spread.Of(Completed.Select(r => r.BestTestLoss ?? double.NaN));
+
+    public Spread? BestEpochTestAccuracy => Spread.Of(Completed.Select(r => r.BestTestAccuracy ?? double.NaN));
+
+    /// <summary>The loss choices are made on: validation at the best epoch when there is one, otherwise the final test loss.</summary>
+    public Spread? ChoiceLoss => HasValidation ? ValidationLoss : TestLoss;
+
+    /// <summary>The test loss reported for the cell: at the epoch validation chose when there is one, otherwise the last.</summary>
+    public Spread? ReportedTestLoss => HasValidation ? BestEpochTestLoss : TestLoss;
+
+    /// <summary>Some seed's best validation epoch is its last: still improving when it stopped, so its numbers are not converged.</summary>
+    public bool NotConverged => Completed.Any(r => r.BestEpoch is { } best && best >= r.Epochs);
+
     /// <summary>Test loss minus training loss at the last epoch: how much worse unseen data is.</summary>
     public Spread? GeneralisationGap => Spread.Of(Completed.Select(r => (r.FinalTestLoss ?? double.NaN) - (r.FinalTrainLoss ?? double.NaN)));
 

@@ -36,13 +36,17 @@ internal static class Verdict
         foreach (ReportData part in parts)
         {
             string prefix = part.Facet.IsNone ? "" : $"[{part.Facet.Label}] ";
-            if (!part.Cells.Any(c => c.TestLoss is not null))
+            if (!part.Cells.Any(c => c.ChoiceLoss is not null))
             {
                 lines.Add(prefix + "No run has completed yet, so there is nothing to compare.");
                 continue;
             }
             lines.Add(prefix + BatchSizeEffect(part));
             lines.Add(prefix + BestCell(part));
+            if (Convergence(part) is { } convergence)
+            {
+                lines.Add(prefix + convergence);
+            }
             lines.Add(prefix + LearningRateScaling(part));
         }
         return lines;
@@ -74,56 +78,93 @@ internal static class Verdict
             "with the same augmentation (common random numbers), so their differences come from their optimizer settings, not from the data order.";
     }
 
-    /// <summary>For each learning rate: does the final test loss rise with batch size, and is each step beyond the seed spread?</summary>
+    /// <summary>
+    /// For each learning rate, the slope of the reported test loss against log₂ batch size over every
+    /// seed, with a t interval; Bonferroni-corrected over the learning rates of the facet, so the
+    /// intervals hold together at 95 %. The claim holds where an interval lies above zero.
+    /// </summary>
     private static string BatchSizeEffect(ReportData data)
     {
-        int rising = 0, judged = 0, unresolved = 0;
-        var details = new List<string>();
-        foreach (double lr in data.LearningRates)
-        {
-            var points = data.Cells.Where(c => c.Lr == lr && c.TestLoss is not null).OrderBy(c => c.BatchSize)
-                .Select(c => (c.BatchSize, Loss: c.TestLoss!.Value)).ToList();
-            if (points.Count < 2)
-            {
-                continue;
-            }
-            judged++;
-            var steps = points.Zip(points.Skip(1), (a, b) => (Delta: b.Loss.Mean - a.Loss.Mean, Noise: Math.Sqrt(a.Loss.Std * a.Loss.Std + b.Loss.Std * b.Loss.Std))).ToList();
-            bool up = steps.All(s => s.Delta > 0);
-            rising += up ? 1 : 0;
-            int noisy = data.HasRepeats ? steps.Count(s => Math.Abs(s.Delta) <= s.Noise) : 0;
-            unresolved += noisy;
-            string trend = up ? "rises" : steps.All(s => s.Delta < 0) ? "falls" : "goes up and down";
-            string losses = string.Join(" → ", points.Select(p => $"{F(p.Loss.Mean)} (batch {p.BatchSize})"));
-            string noise = data.HasRepeats ? (noisy == 0 ? ", every step larger than the spread between seeds" : $", {noisy} of {steps.Count} steps within the spread between seeds") : "";
-            details.Add($"lr={RunConfig.FormatLr(lr)}: test loss {trend} with batch size, {losses}{noise}");
-        }
-        if (judged == 0)
+        var lrs = data.LearningRates.Where(lr => data.Cells.Count(c => c.Lr == lr && c.ReportedTestLoss is not null) >= 2).ToList();
+        if (lrs.Count == 0)
         {
             return "Batch size: no learning rate was tried with two or more batch sizes, so the claim cannot be tested.";
         }
-        string verdict = rising == judged ? "holds" : rising == 0 ? "does not hold" : "holds only in part";
-        string caveat = !data.HasRepeats ? " One seed per configuration: differences may be noise; use 'repeats' to tell." :
-            unresolved > 0 ? " Some differences are within the noise between seeds." : "";
-        return $"At a fixed learning rate, smaller batches reached a lower test loss for {rising} of {judged} learning rates: the claim {verdict} on this grid ({string.Join("; ", details)}).{caveat}";
+        bool validation = data.Cells.Any(c => c.HasValidation);
+        double confidence = 1 - 0.05 / lrs.Count;
+        int holds = 0, contradicted = 0, unresolved = 0;
+        var details = new List<string>();
+        foreach (double lr in lrs)
+        {
+            var points = data.Cells.Where(c => c.Lr == lr).SelectMany(c => c.Runs)
+                .Where(r => r.Status == RunStatus.Completed)
+                .Select(r => (r.BatchSize, Value: (validation ? r.BestTestLoss : r.FinalTestLoss) ?? double.NaN)).ToList();
+            BatchSlope? fit = BatchSlope.Fit(points, confidence);
+            SlopeReading reading = fit?.Reading ?? SlopeReading.NotResolved;
+            (holds, contradicted, unresolved) = reading switch
+            {
+                SlopeReading.Holds => (holds + 1, contradicted, unresolved),
+                SlopeReading.Contradicted => (holds, contradicted + 1, unresolved),
+                _ => (holds, contradicted, unresolved + 1),
+            };
+            details.Add(fit is null
+                ? $"lr={RunConfig.FormatLr(lr)}: {points.Count} runs, too few for an interval"
+                : $"lr={RunConfig.FormatLr(lr)}: {fit} ({reading switch { SlopeReading.Holds => "smaller is better", SlopeReading.Contradicted => "larger is better", _ => "not resolved" }}, {fit.Runs} runs)");
+        }
+        string metric = validation ? "test loss at the epoch validation chose" : "final test loss";
+        string level = lrs.Count > 1
+            ? $"{F(confidence * 100)}% intervals, so that all {lrs.Count} hold together at 95% (Bonferroni)"
+            : "95% interval";
+        string verdict = holds == lrs.Count ? "holds"
+            : contradicted == lrs.Count ? "is contradicted"
+            : unresolved == lrs.Count ? "is not resolved by these runs"
+            : $"holds at {holds}, is contradicted at {contradicted} and is not resolved at {unresolved} of {lrs.Count} learning rates";
+        string seeds = data.HasRepeats ? "" : " One seed per configuration: the intervals rest on the scatter between batch sizes alone; use 'repeats' for seeds.";
+        string chosen = validation ? "" : " (No validation set: the last epoch is judged, converged or not; set validation_size to judge each run at its best epoch.)";
+        return $"Batch size: the {metric} against log₂ batch size, slope per doubling with its {level}: {string.Join("; ", details)}. "
+            + $"The claim that smaller batches reach a lower test loss {verdict} on this grid.{seeds}{chosen}";
     }
 
     private static string BestCell(ReportData data)
     {
-        GridCell best = data.Cells.Where(c => c.TestLoss is not null).MinBy(c => c.TestLoss!.Value.Mean)!;
-        string accuracy = best.TestAccuracy is { } a ? $", test accuracy {F(a.Mean * 100)}%" : "";
-        return $"Best cell: lr={RunConfig.FormatLr(best.Lr)}, batch size {best.BatchSize} with final test loss {F(best.TestLoss!.Value.Mean)}{accuracy}.";
+        GridCell best = data.Cells.Where(c => c.ChoiceLoss is not null).MinBy(c => c.ChoiceLoss!.Value.Mean)!;
+        if (!best.HasValidation)
+        {
+            string accuracy = best.TestAccuracy is { } a ? $", test accuracy {F(a.Mean * 100)}%" : "";
+            return $"Best cell: lr={RunConfig.FormatLr(best.Lr)}, batch size {best.BatchSize} with final test loss {F(best.TestLoss!.Value.Mean)}{accuracy} "
+                + "(chosen on the test set that also reports it, so optimistic; set validation_size to choose on held-out training images).";
+        }
+        string atBest = best.BestEpochTestAccuracy is { } ba ? $", test accuracy {F(ba.Mean * 100)}%" : "";
+        string final = best.TestLoss is { } f ? $"; final test loss {F(f.Mean)}" : "";
+        return $"Best cell, chosen on validation loss: lr={RunConfig.FormatLr(best.Lr)}, batch size {best.BatchSize}, validation loss {F(best.ValidationLoss!.Value.Mean)}; "
+            + $"test loss at the chosen epoch {F(best.BestEpochTestLoss!.Value.Mean)}{atBest}{final}.";
+    }
+
+    /// <summary>Cells whose best validation epoch is their last: still improving, so their numbers are not converged.</summary>
+    private static string? Convergence(ReportData data)
+    {
+        var cells = data.Cells.Where(c => c.HasValidation).ToList();
+        if (cells.Count == 0)
+        {
+            return null;
+        }
+        var open = cells.Where(c => c.NotConverged).ToList();
+        return open.Count == 0
+            ? $"Every cell reached its lowest validation loss before its last epoch: the comparisons are between converged runs."
+            : $"{open.Count} of {cells.Count} cells had some seed's lowest validation loss at its last epoch (marked \"not converged\"): "
+                + $"{string.Join(", ", open.Select(c => $"lr={RunConfig.FormatLr(c.Lr)} batch {c.BatchSize}"))}; more epochs could change them, so differences there may be speed of training, not where training ends.";
     }
 
     /// <summary>Fits log10(best lr) against log10(batch size): slope 1 is the linear scaling rule, 0.5 square-root scaling.</summary>
     private static string LearningRateScaling(ReportData data)
     {
         var best = data.BatchSizes
-            .Select(b => (Batch: b, Cells: data.Cells.Where(c => c.BatchSize == b && c.TestLoss is not null).ToList()))
+            .Select(b => (Batch: b, Cells: data.Cells.Where(c => c.BatchSize == b && c.ChoiceLoss is not null).ToList()))
             .Where(x => x.Cells.Count > 0)
-            .Select(x => (x.Batch, Best: x.Cells.MinBy(c => c.TestLoss!.Value.Mean)!, Tried: x.Cells.Select(c => c.Lr).Order().ToList()))
+            .Select(x => (x.Batch, Best: x.Cells.MinBy(c => c.ChoiceLoss!.Value.Mean)!, Tried: x.Cells.Select(c => c.Lr).Order().ToList()))
             .ToList();
-        string list = string.Join(", ", best.Select(b => $"batch {b.Batch} → lr={RunConfig.FormatLr(b.Best.Lr)}"));
+        string list = string.Join(", ", best.Select(b => $"batch {b.Batch} → lr={RunConfig.FormatLr(b.Best.Lr)}"))
+            + (data.Cells.Any(c => c.HasValidation) ? " (chosen on validation loss)" : "");
         if (best.Count < 3)
         {
             return $"Best learning rate per batch size: {list}. Fitting how it scales needs at least 3 batch sizes, so the grid is too coarse to tell linear (slope 1) from square-root (slope 0.5) scaling.";

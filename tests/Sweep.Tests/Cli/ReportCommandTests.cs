@@ -53,7 +53,7 @@ public sealed class ReportCommandTests
         Assert.That(html, Does.Not.Contain("http://").And.Not.Contain("https://"), "no network");
         Assert.That(Regex.Matches(html, "<tr class=").Count, Is.EqualTo(12));
         Assert.That(Regex.Matches(html, "<tr class=\"diverged\">").Count, Is.EqualTo(4));
-        Assert.That(html, Does.Contain("At a fixed learning rate, smaller batches"));
+        Assert.That(html, Does.Contain("Batch size: the final test loss against log₂ batch size"));
     }
 
     [Test]

@@ -34,30 +34,67 @@ public sealed class VerdictTests
         var lines = Verdict.Of(fused, null);
         Assert.That(lines[1], Does.StartWith("3 of 4 runs trained in 2 fused packs: the runs of a pack saw the same batches in the same order"));
         Assert.That(lines[1], Does.Contain("common random numbers"));
-        Assert.That(lines[2], Does.StartWith("At a fixed learning rate"), "the claim's verdict follows");
+        Assert.That(lines[2], Does.StartWith("Batch size: the final test loss against log₂ batch size"), "the claim's verdict follows");
     }
 
     [Test]
-    public void Loss_rising_with_batch_size_at_every_lr_means_the_claim_holds()
+    public void Loss_rising_with_batch_size_beyond_the_seed_noise_at_every_lr_means_the_claim_holds()
+    {
+        // 0.05 per doubling, seeds scatter by ±0.005: every interval lies above zero.
+        var data = Grid((lr, b, seed) => 1 + 0.05 * Math.Log2(b) + lr + (seed - 1) * 0.005, [0.1, 0.01], [16, 64, 256], seeds: 3);
+
+        string line = Verdict.Of(data, null)[1];
+
+        Assert.That(line, Does.StartWith("Batch size: the final test loss against log₂ batch size, slope per doubling with its 97.5% intervals, so that all 2 hold together at 95% (Bonferroni)"));
+        Assert.That(line, Does.Contain("lr=1e-1: +0.0500 per doubling [").And.Contain("(smaller is better, 9 runs)"));
+        Assert.That(line, Does.Contain("The claim that smaller batches reach a lower test loss holds on this grid"));
+    }
+
+    [Test]
+    public void One_seed_per_cell_says_what_its_interval_rests_on_and_two_runs_give_none()
     {
         var data = Grid((lr, b, _) => 1 + b / 100.0 + lr, [0.1, 0.01], [16, 64]);
 
         string line = Verdict.Of(data, null)[1];
 
-        Assert.That(line, Does.StartWith("At a fixed learning rate, smaller batches reached a lower test loss for 2 of 2 learning rates: the claim holds on this grid"));
+        Assert.That(line, Does.Contain("lr=1e-1: 2 runs, too few for an interval"));
+        Assert.That(line, Does.Contain("is not resolved by these runs"));
         Assert.That(line, Does.Contain("One seed per configuration"));
     }
 
     [Test]
-    public void With_repeats_differences_inside_the_seed_spread_are_called_noise()
+    public void A_difference_inside_the_seed_noise_is_not_resolved_and_a_clear_fall_contradicts()
     {
-        // Batch adds 0.01, seeds scatter by ±0.1: every step is within the noise.
-        var data = Grid((lr, b, seed) => 1 + (b == 64 ? 0.01 : 0) + (seed == 0 ? 0.1 : -0.1), [0.1], [16, 64], seeds: 2);
+        // lr 0.1: batch adds 0.01 per doubling, seeds scatter by ±0.1; lr 0.01: the loss falls 0.1 per doubling, seeds ±0.001.
+        var data = Grid((lr, b, seed) => lr == 0.1 ? 1 + 0.01 * Math.Log2(b) + (seed == 0 ? 0.1 : -0.1) : 2 - 0.1 * Math.Log2(b) + (seed == 0 ? 0.001 : -0.001),
+            [0.1, 0.01], [16, 64, 256], seeds: 2);
 
         string line = Verdict.Of(data, null)[1];
 
-        Assert.That(line, Does.Contain("1 of 1 steps within the spread between seeds"));
-        Assert.That(line, Does.Contain("Some differences are within the noise between seeds"));
+        Assert.That(line, Does.Contain("lr=1e-1: +0.0100 per doubling [").And.Contain("(not resolved, 6 runs)"));
+        Assert.That(line, Does.Contain("lr=1e-2: −0.1000 per doubling [").And.Contain("(larger is better, 6 runs)"));
+        Assert.That(line, Does.Contain("holds at 0, is contradicted at 1 and is not resolved at 1 of 2 learning rates"));
+    }
+
+    [Test]
+    public void With_a_validation_set_the_best_cell_is_chosen_on_it_and_unconverged_cells_are_named()
+    {
+        // Test loss favours lr 0.1 batch 16, validation favours lr 0.01 batch 64: validation must choose.
+        var data = Grid((lr, b, _) => 1 + b / 1000.0, [0.1, 0.01], [16, 64]);
+        data = new ReportData("s", data.Runs.Select(r => r with
+        {
+            Epochs = 5,
+            BestEpoch = r.Lr == 0.01 && r.BatchSize == 64 ? 5 : 3,
+            BestValLoss = r.Lr == 0.01 && r.BatchSize == 64 ? 0.2 : r.Lr == 0.1 && r.BatchSize == 16 ? 0.35 : 0.4,
+            BestTestLoss = r.Lr == 0.1 && r.BatchSize == 16 ? 0.1 : 0.3,
+        }).ToList(), new Dictionary<string, IReadOnlyList<EpochRow>>());
+
+        var lines = Verdict.Of(data, null);
+
+        Assert.That(lines[1], Does.StartWith("Batch size: the test loss at the epoch validation chose against log₂ batch size"));
+        Assert.That(lines[2], Does.StartWith("Best cell, chosen on validation loss: lr=1e-2, batch size 64, validation loss 0.2; test loss at the chosen epoch 0.3"));
+        Assert.That(lines[3], Does.StartWith("1 of 4 cells had some seed's lowest validation loss at its last epoch (marked \"not converged\"): lr=1e-2 batch 64"));
+        Assert.That(lines[4], Does.Contain("batch 16 → lr=1e-1, batch 64 → lr=1e-2 (chosen on validation loss)"));
     }
 
     [Test]
