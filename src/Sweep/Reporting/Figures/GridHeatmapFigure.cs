@@ -5,9 +5,11 @@ namespace Sweep.Reporting.Figures;
 /// <summary>
 /// A metric over the lr × batch-size grid: one coloured cell per configuration with its value
 /// written in it (± the seed spread when there are several), and cells without a result marked
-/// "diverged", "failed" or "running" in grey.
+/// "diverged", "failed" or "running" in grey. A figure of validation-based numbers is drawn only
+/// when the runs have a validation set, and marks the cells whose best epoch was their last.
 /// </summary>
-internal sealed class GridHeatmapFigure(string fileName, string title, string format, bool higherIsBetter, Func<GridCell, Spread?> metric) : IFigure
+internal sealed class GridHeatmapFigure(string fileName, string title, string format, bool higherIsBetter, Func<GridCell, Spread?> metric,
+    bool validationOnly = false) : IFigure
 {
     private const int MaxWidth = 1600;
     private const int MaxHeight = 1100;
@@ -19,7 +21,7 @@ internal sealed class GridHeatmapFigure(string fileName, string title, string fo
         var lrs = data.LearningRates;
         var batches = data.BatchSizes;
         var values = data.Cells.Select(metric).Where(v => v is not null).Select(v => v!.Value.Mean).ToList();
-        if (lrs.Count == 0 || batches.Count == 0 || data.Cells.Count == 0)
+        if (lrs.Count == 0 || batches.Count == 0 || data.Cells.Count == 0 || validationOnly && !data.Cells.Any(c => c.HasValidation))
         {
             return false;
         }
@@ -46,7 +48,8 @@ internal sealed class GridHeatmapFigure(string fileName, string title, string fo
                     rectangle.FillStyle.Color = colormap.GetColor(higherIsBetter ? t : 1 - t);
                     textColor = (higherIsBetter ? t : 1 - t) < 0.6 ? Colors.White : Colors.Black;
                     label = v.Mean.ToString(format, System.Globalization.CultureInfo.InvariantCulture)
-                        + (v.Count > 1 ? "\n± " + v.Std.ToString(format, System.Globalization.CultureInfo.InvariantCulture) : "");
+                        + (v.Count > 1 ? "\n± " + v.Std.ToString(format, System.Globalization.CultureInfo.InvariantCulture) : "")
+                        + (validationOnly && cell!.NotConverged ? "\nnot converged" : "");
                 }
                 else
                 {
