@@ -6,7 +6,7 @@ using Sweep.Storage;
 namespace Sweep.Reporting;
 
 /// <summary>One reference cell beside ours: the reference's value and the mean ± sd over our matching completed runs.</summary>
-internal sealed record MatchedCell(ReferenceRow Row, long? BatchSize, double Reference, Spread Ours);
+internal sealed record MatchedCell(ReferenceRow Row, long? BatchSize, double Reference, Spread Ours, IReadOnlyList<double> OurRuns);
 
 /// <summary>The cells of one group: every reference setting but the batch size fixed (for the paper, one optimizer and lr).</summary>
 internal sealed record ReferenceGroup(string Label, IReadOnlyList<MatchedCell> Cells);
@@ -14,7 +14,9 @@ internal sealed record ReferenceGroup(string Label, IReadOnlyList<MatchedCell> C
 /// <summary>
 /// Our results set beside a published table: which reference rows match our runs (a row matches
 /// the runs whose settings equal it on every column it names; ours is their mean over seeds), how
-/// each metric moves with batch size in both, and the rank correlation over all matched cells.
+/// each metric moves with batch size in both (ours as a slope over seeds with its interval), and
+/// per group the rank correlation between the two with its interval. Cells of different groups are
+/// never pooled: that would mix the optimizer's and the learning rate's effects with batch size's.
 /// Pure: computes sentences and numbers, draws nothing.
 /// </summary>
 internal sealed record ReferenceComparison(ReferenceTable Table, string Metric, IReadOnlyList<ReferenceGroup> Groups, IReadOnlyList<ReferenceRow> Unmatched)
@@ -35,7 +37,7 @@ internal sealed record ReferenceComparison(ReferenceTable Table, string Metric, 
                 continue;
             }
             long? batch = row.Settings.TryGetValue("batch_size", out object? b) ? (long)b : null;
-            matched.Add(new MatchedCell(row, batch, reference, Spread.Of(values)!.Value));
+            matched.Add(new MatchedCell(row, batch, reference, Spread.Of(values)!.Value, values));
         }
         var groups = matched
             .GroupBy(c => string.Join(", ", table.SettingColumns.Where(s => s != "batch_size").Select(s => $"{s}={Facet.Format(s, c.Row.Settings[s])}")))
@@ -52,8 +54,6 @@ internal sealed record ReferenceComparison(ReferenceTable Table, string Metric, 
         _ => run.FinalTestLoss,
     };
 
-    /// <summary>Spearman's rank correlation between the reference and our means over every matched cell (NaN under 3 cells).</summary>
-    public double Spearman => SpearmanOf(Groups.SelectMany(g => g.Cells).Select(c => (c.Reference, c.Ours.Mean)).ToList());
 
     /// <summary>The section "Against the reference", one sentence a line.</summary>
     public IReadOnlyList<string> Findings()
@@ -63,15 +63,16 @@ internal sealed record ReferenceComparison(ReferenceTable Table, string Metric, 
             $"Reference: {Path.GetFileName(Table.Path)}, compared on {Metric} ({Groups.Sum(g => g.Cells.Count)} of {Table.Rows.Count} reference cells matched by our runs). " +
             "The data sets and models differ, so the absolute numbers are not expected to agree; what can agree is the direction in which each one moves with batch size.",
         };
-        foreach (ReferenceGroup group in Groups.Where(g => g.Cells.Count >= 2 && g.Cells.All(c => c.BatchSize is not null)))
+        var judged = Groups.Where(g => g.Cells.Count >= 2 && g.Cells.All(c => c.BatchSize is not null)).ToList();
+        foreach (ReferenceGroup group in judged)
         {
-            lines.Add(GroupFinding(group));
+            lines.Add(GroupFinding(group, 1 - 0.05 / Math.Max(1, judged.Count)));
         }
-        double rho = Spearman;
-        lines.Add(double.IsNaN(rho)
-            ? "Rank correlation: fewer than 3 matched cells, so none is computed."
-            : $"Spearman rank correlation between the reference's {Metric} and ours over all {Groups.Sum(g => g.Cells.Count)} matched cells: {F(rho)}" +
-              (Math.Abs(rho) < 0.3 ? " (little agreement in the ordering of cells)." : rho > 0 ? " (the cells rank in a similar order)." : " (the cells rank in roughly the opposite order)."));
+        if (judged.Count > 1)
+        {
+            lines.Add($"Intervals are {F((1 - 0.05 / judged.Count) * 100)}% each, so that all {judged.Count} groups hold together at 95% (Bonferroni); "
+                + "cells of different groups are not pooled into one correlation, which would mix the other settings' effects with batch size's.");
+        }
         if (Unmatched.Count > 0)
         {
             lines.Add($"{Unmatched.Count} reference rows match none of our completed runs: " +
@@ -80,29 +81,47 @@ internal sealed record ReferenceComparison(ReferenceTable Table, string Metric, 
         return lines;
     }
 
-    private string GroupFinding(ReferenceGroup group)
+    private string GroupFinding(ReferenceGroup group, double confidence)
     {
         var cells = group.Cells;
         int theirs = Direction(cells.Select(c => c.Reference).ToList());
-        int ours = Direction(cells.Select(c => c.Ours.Mean).ToList());
-        int agree = 0, resolved = 0;
-        for (int i = 1; i < cells.Count; i++)
-        {
-            double referenceStep = cells[i].Reference - cells[i - 1].Reference;
-            double ourStep = cells[i].Ours.Mean - cells[i - 1].Ours.Mean;
-            double noise = Math.Sqrt(Math.Pow(cells[i].Ours.Std, 2) + Math.Pow(cells[i - 1].Ours.Std, 2));
-            bool beyondNoise = cells[i].Ours.Count > 1 && cells[i - 1].Ours.Count > 1 && Math.Abs(ourStep) > noise;
-            resolved += beyondNoise ? 1 : 0;
-            agree += beyondNoise && Math.Sign(referenceStep) == Math.Sign(ourStep) ? 1 : 0;
-        }
-        int steps = cells.Count - 1;
-        string verdict = theirs == 0 || ours == 0 ? "no clear direction in one of the two" : theirs == ours ? "the same direction" : "opposite directions";
-        string noiseNote = resolved == 0
-            ? "; none of our steps is larger than the spread between seeds, so more seeds are needed to tell"
-            : $"; {resolved} of our {steps} steps {(resolved == 1 ? "is" : "are")} beyond the seed spread and {agree} of {(resolved == 1 ? "it moves" : "those move")} as the reference's do";
+        BatchSlope? ours = BatchSlope.Fit(cells.SelectMany(c => c.OurRuns.Select(v => (c.BatchSize!.Value, v))).ToList(), confidence);
+        string ourTrend = ours is null ? "has too few runs for an interval"
+            : ours.Reading switch
+            {
+                SlopeReading.Holds => $"rises, {ours}",
+                SlopeReading.Contradicted => $"falls, {ours}",
+                _ => $"has no resolved trend, {ours}",
+            };
+        int ourDirection = ours?.Reading switch { SlopeReading.Holds => 1, SlopeReading.Contradicted => -1, _ => 0 };
+        string verdict = theirs == 0 || ourDirection == 0 ? "not resolved" : theirs == ourDirection ? "the same direction" : "opposite directions";
+        var (rho, low, high) = RankCorrelation(cells.Select(c => (c.Reference, c.Ours.Mean)).ToList(), confidence);
+        string rank = double.IsNaN(rho) ? "fewer than 3 cells, no rank correlation"
+            : double.IsNaN(low) ? $"rank correlation {F(rho)} over {cells.Count} cells, too few for an interval"
+            : $"rank correlation {F(rho)} [{F(low)}, {F(high)}] over {cells.Count} cells";
         string series = string.Join(", ", cells.Select(c => $"{c.BatchSize}: {F(c.Reference)} vs {F(c.Ours.Mean)}±{F(c.Ours.Std)}"));
-        return $"{group.Label}: as batch size grows, the reference's {Metric} {Word(theirs)} and ours {Word(ours)} — {verdict}{noiseNote} (batch: reference vs ours {series}).";
+        return $"{group.Label}: as batch size grows, the reference's {Metric} {Word(theirs)} and ours {ourTrend} — {verdict}; {rank} (batch: reference vs ours {series}).";
     }
+
+    /// <summary>
+    /// Spearman's ρ with a confidence interval from Fisher's z with the Bonett–Wright standard error
+    /// √((1 + ρ²/2) / (n − 3)); NaN bounds under 4 cells, NaN ρ under 3.
+    /// </summary>
+    public static (double Rho, double Low, double High) RankCorrelation(IReadOnlyList<(double X, double Y)> pairs, double confidence)
+    {
+        double rho = SpearmanOf(pairs);
+        if (double.IsNaN(rho) || pairs.Count < 4)
+        {
+            return (rho, double.NaN, double.NaN);
+        }
+        double clipped = Math.Clamp(rho, -0.999999, 0.999999);
+        double z = Math.Atanh(clipped), se = Math.Sqrt((1 + rho * rho / 2) / (pairs.Count - 3));
+        double q = NormalQuantile(1 - (1 - confidence) / 2);
+        return (rho, Math.Tanh(z - q * se), Math.Tanh(z + q * se));
+    }
+
+    /// <summary>The standard normal quantile, as the limit of Student's t.</summary>
+    private static double NormalQuantile(double p) => StudentT.Quantile(p, 1e9);
 
     /// <summary>+1 rising, −1 falling, 0 neither, by the sign of the rank correlation with batch order (|ρ| ≥ 0.5).</summary>
     private static int Direction(IReadOnlyList<double> values)

@@ -51,10 +51,12 @@ public sealed class ReferenceComparisonTests
         Assert.That(comparison.Groups.Select(g => (g.Label, g.Cells.Count)), Is.EqualTo(new[] { ("lr=1e-3", 3), ("lr=1e-4", 3) }));
         Assert.That(comparison.Groups[1].Cells[0].Ours.Mean, Is.EqualTo(0.884).Within(1e-12));
         Assert.That(comparison.Groups[1].Cells[0].Ours.Std, Is.EqualTo(0.001).Within(1e-12));
-        Assert.That(comparison.Spearman, Is.EqualTo(0.98561).Within(1e-5), "one tie in the reference keeps it below 1");
         var findings = comparison.Findings();
-        Assert.That(findings, Has.Some.StartsWith("lr=1e-4: as batch size grows, the reference's test_auc falls and ours falls — the same direction; 2 of our 2 steps are beyond the seed spread and 2 of those move as the reference's do"));
-        Assert.That(findings, Has.Some.StartsWith("lr=1e-3: as batch size grows, the reference's test_auc rises and ours rises — the same direction"));
+        Assert.That(findings, Has.Some.StartsWith("lr=1e-4: as batch size grows, the reference's test_auc falls and ours falls, −")
+            .And.Some.Contains("— the same direction; rank correlation 1 over 3 cells, too few for an interval"));
+        Assert.That(findings, Has.Some.StartsWith("lr=1e-3: as batch size grows, the reference's test_auc rises and ours rises, +"));
+        Assert.That(findings, Has.Some.StartsWith("Intervals are 97.5% each, so that all 2 groups hold together at 95% (Bonferroni)"));
+        Assert.That(string.Join("\n", findings), Does.Not.Contain("over all"), "cells of different groups are never pooled");
         Assert.That(findings, Has.Some.Contains("1 reference rows match none of our completed runs: line 9 (lr=1e-2, batch_size=16)"));
         Assert.That(findings[0], Does.Contain("absolute numbers are not expected to agree"));
     }
@@ -65,6 +67,31 @@ public sealed class ReferenceComparisonTests
         var table = ReferenceTable.Parse(Reference, "ref.csv");
         var comparison = ReferenceComparison.Of(table, Ours((lr, b, seed) => 0.9 + b / 1e5 + (seed - 1) * 0.01));
 
-        Assert.That(comparison.Findings(), Has.Some.Contains("none of our steps is larger than the spread between seeds, so more seeds are needed to tell"));
+        Assert.That(comparison.Findings(), Has.Some.Contains("ours has no resolved trend, ").And.Some.Contains("— not resolved"));
+    }
+
+    [Test]
+    public void The_rank_correlation_and_its_interval_match_scipy()
+    {
+        Python.Require("scipy", "python3-scipy");
+        double[] x = [0.91, 0.88, 0.93, 0.80, 0.85, 0.79, 0.95, 0.90];
+        double[] y = [0.52, 0.50, 0.61, 0.41, 0.47, 0.49, 0.66, 0.48];
+        var (code, output) = Python.Run($$"""
+            import math
+            from scipy import stats
+            x = [{{string.Join(", ", x.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)))}}]
+            y = [{{string.Join(", ", y.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)))}}]
+            rho = stats.spearmanr(x, y).correlation
+            se = math.sqrt((1 + rho * rho / 2) / (len(x) - 3))
+            q = stats.norm.ppf(0.975)
+            print(repr(rho), repr(math.tanh(math.atanh(rho) - q * se)), repr(math.tanh(math.atanh(rho) + q * se)))
+            """, Environment.CurrentDirectory);
+        Assert.That(code, Is.EqualTo(0), output);
+        double[] expected = output.Trim().Split(' ').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+        var (rho, low, high) = ReferenceComparison.RankCorrelation(x.Zip(y).ToList(), 0.95);
+
+        Assert.That(new[] { rho, low, high }, Is.EqualTo(expected).Within(1e-6), "the normal quantile is Student's t at 1e9 degrees of freedom");
+        Assert.That(double.IsNaN(ReferenceComparison.RankCorrelation(x.Zip(y).Take(3).ToList(), 0.95).Low), Is.True, "three cells give no interval");
     }
 }
