@@ -26,7 +26,7 @@ internal static class FigureCaptions
         ["final_test_loss_vs_lr_per_batch.png"] = "Final test loss against learning rate ÷ batch size (log scale): colour is the batch size, each point is labelled with its learning rate; points that line up mean lr ÷ batch size is what matters.",
         ["final_test_auc_vs_lr_per_batch.png"] = "Final test ROC AUC against learning rate ÷ batch size (log scale): colour is the batch size, each point labelled with its learning rate.",
         [LrFindFigure.FileName] = "LR range test: training loss as the learning rate rises, one line per batch size; the marks are the suggested learning rates.",
-        [ReferenceFigure.FileName] = "The reference's numbers and ours against batch size, per optimizer and learning rate.",
+        [ReferenceFigure.FileName] = "The change of the reference's metric and of ours from the smallest batch size, on one axis, per optimizer and learning rate (ours: mean ± sd over seeds).",
     };
 
     /// <summary>The caption of a figure file of ours (a facet's copy gets its facet named), or its file name.</summary>
