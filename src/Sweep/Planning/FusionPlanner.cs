@@ -27,6 +27,11 @@ internal static class FusionPlanner
                 items.AddRange(members.Select(r => new WorkItem([r], "model: torchscript cannot be fused: Sweep does not know the layers of a TorchScript model")));
                 continue;
             }
+            if (members[0].Config.TargetMetric != "none")
+            {
+                items.AddRange(members.Select(r => new WorkItem([r], "a run with a target stops when it reaches it, which the members of a fused pack would do at different steps")));
+                continue;
+            }
             if (members[0].Config.SaveModel)
             {
                 items.AddRange(members.Select(r => new WorkItem([r], "save_model keeps one model per run, which a fused pack does not write")));

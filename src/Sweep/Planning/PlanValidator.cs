@@ -24,6 +24,7 @@ internal static class PlanValidator
         }
         foreach (RunConfig config in runs.Select(r => r.Config))
         {
+            CheckTarget(config, path);
             if (config.Nesterov && (config.Optimizer != "sgd" || config.Momentum == 0))
             {
                 throw new SweepInputException($"{path}: nesterov: true needs optimizer: sgd with a momentum above 0 (got optimizer {config.Optimizer}, momentum {config.Momentum}); set both or drop nesterov.");
@@ -50,6 +51,31 @@ internal static class PlanValidator
         }
     }
 
+    /// <summary>A target needs a metric and a value that fit each other, and validation images when it watches them.</summary>
+    private static void CheckTarget(RunConfig config, string path)
+    {
+        if (config.TargetMetric == "none")
+        {
+            if (config.TargetValue is not null || config.TargetEvery is not null)
+            {
+                throw new SweepInputException($"{path}: target_value or target_every is set without target_metric; say which metric to watch, for example 'target: {{metric: val_loss, value: 0.35}}'.");
+            }
+            return;
+        }
+        if (config.TargetValue is not { } value)
+        {
+            throw new SweepInputException($"{path}: target_metric {config.TargetMetric} needs target_value, the value to reach.");
+        }
+        if (config.TargetMetric.EndsWith("_accuracy", StringComparison.Ordinal) && value is <= 0 or > 1)
+        {
+            throw new SweepInputException($"{path}: target_value {value} is not an accuracy; {config.TargetMetric} is a fraction from 0 to 1 (0.9 for 90%).");
+        }
+        if (config.TargetMetric.StartsWith("val_", StringComparison.Ordinal) && config.ValidationSize is null)
+        {
+            throw new SweepInputException($"{path}: target_metric {config.TargetMetric} watches the validation set, but validation_size is not set; hold some training images out (validation_size: 6000) or watch test_loss.");
+        }
+    }
+
     /// <summary>Successive halving needs one epoch budget across the plan and a first rung below it.</summary>
     public static void CheckHalving(IReadOnlyList<PlannedRun> runs, HalvingSpec? halving, bool fuse, string path)
     {
@@ -60,6 +86,10 @@ internal static class PlanValidator
         if (fuse)
         {
             throw new SweepInputException($"{path}: 'halving' trains runs one at a time and cannot be combined with 'fuse'; remove one of them.");
+        }
+        if (runs.Any(r => r.Config.TargetMetric != "none"))
+        {
+            throw new SweepInputException($"{path}: 'halving' ranks runs at fixed epochs and 'target' stops each run when it reaches its target; use one of them.");
         }
         var epochs = runs.Select(r => r.Config.Epochs).Distinct().ToList();
         if (epochs.Count > 1)

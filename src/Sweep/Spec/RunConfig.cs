@@ -40,7 +40,10 @@ internal sealed record RunConfig(
     int? ImageSize = null,
     int ImageChannels = 3,
     int? ValidationSize = null,
-    bool EvaluateTrain = false)
+    bool EvaluateTrain = false,
+    string TargetMetric = "none",
+    double? TargetValue = null,
+    int? TargetEvery = null)
 {
     /// <summary>Not a setting: the SHA-256 of <see cref="ModelFile"/>, filled in by the planner and part of the run's identity.</summary>
     public const string ModelHashKey = "model_sha256";
@@ -82,7 +85,10 @@ internal sealed record RunConfig(
         ImageSize: v["image_size"] is long size ? checked((int)size) : null,
         ImageChannels: checked((int)(long)v["image_channels"]!),
         ValidationSize: v["validation_size"] is long validation ? checked((int)validation) : null,
-        EvaluateTrain: (bool)v["evaluate_train"]!);
+        EvaluateTrain: (bool)v["evaluate_train"]!,
+        TargetMetric: (string)v["target_metric"]!,
+        TargetValue: v["target_value"] as double?,
+        TargetEvery: v["target_every"] is long every ? checked((int)every) : null);
 
     /// <summary>
     /// Reads back <see cref="ToJson"/> as stored with a run; settings a older Sweep did not store
@@ -120,7 +126,9 @@ internal sealed record RunConfig(
         new("dataset", Dataset), new("model", Model), new("optimizer", Optimizer), new("lr", Lr),
         new("batch_size", (long)BatchSize), new("epochs", (long)Epochs), new("seed", Seed),
         new("train_size", TrainSize is { } t ? (long)t : null), new("test_size", TestSize is { } s ? (long)s : null),
-        new("validation_size", ValidationSize is { } v ? (long)v : null), new("evaluate_train", EvaluateTrain),
+        new("validation_size", ValidationSize is { } v ? (long)v : null),
+        new("target_metric", TargetMetric), new("target_value", TargetValue), new("target_every", TargetEvery is { } e ? (long)e : null),
+        new("evaluate_train", EvaluateTrain),
         new("augment", Augment), new("momentum", Momentum), new("weight_decay", WeightDecay),
         new("final_relu", FinalRelu), new("nesterov", Nesterov), new("lr_schedule", LrSchedule),
         new("step_size", (long)StepSize), new("gamma", Gamma), new("warmup_epochs", (long)WarmupEpochs),

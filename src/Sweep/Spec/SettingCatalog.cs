@@ -19,6 +19,10 @@ internal static class SettingCatalog
         new("test_size", SettingKind.Integer, null, true, AtLeast(1), "a whole number of at least 1 (default: the whole test set)"),
         // Held out of the training set; what chooses (best lr, best cell, best epoch) chooses on it, never on test.
         new("validation_size", SettingKind.Integer, null, true, AtLeast(1), "a whole number of at least 1, the training images held out to choose on (default: none)", AddedLater: true),
+        // Steps to a target (Shallue et al. 2019): evaluate every target_every training images, stop when the metric reaches target_value; epochs is the cap.
+        Choice("target_metric", "none", Choices.TargetMetrics, addedLater: true),
+        new("target_value", SettingKind.Real, null, true, FiniteReal, "a number: the loss to get below, or the accuracy (0 to 1) to reach", AddedLater: true),
+        new("target_every", SettingKind.Integer, null, true, AtLeast(1), "a whole number of training images between evaluations, the same for every batch size (default: one epoch)", AddedLater: true),
         new("evaluate_train", SettingKind.Flag, false, true, _ => null, "true or false (evaluate the training images at the end of each epoch, as for test, for a clean generalisation gap)", AddedLater: true),
         new("augment", SettingKind.Flag, false, true, _ => null, "true or false"),
         new("momentum", SettingKind.Real, 0.9, true, Fraction, "a number from 0 up to (not including) 1"),
@@ -52,7 +56,7 @@ internal static class SettingCatalog
         All.ToFrozenDictionary(s => s.Name, StringComparer.Ordinal);
 
     /// <summary>Keys of a sweep file that are not run settings.</summary>
-    public static readonly IReadOnlyList<string> StructuralKeys = ["name", "grid", "zip", "repeats", "extends", "parallel", "fuse", "fuse_max", "reference", "halving"];
+    public static readonly IReadOnlyList<string> StructuralKeys = ["name", "grid", "zip", "repeats", "extends", "parallel", "fuse", "fuse_max", "reference", "halving", "target"];
 
     /// <summary>Names people often write instead of ours.</summary>
     public static readonly FrozenDictionary<string, string> Aliases = new Dictionary<string, string>
@@ -72,6 +76,8 @@ internal static class SettingCatalog
         new(name, SettingKind.Text, defaultValue, changesTraining,
             v => names.Contains((string)v) ? null : $"'{v}' is not a known {name}",
             "one of " + string.Join(", ", names), addedLater);
+
+    private static string? FiniteReal(object value) => double.IsFinite((double)value) ? null : $"{Format((double)value)} is not a finite number";
 
     private static string? PositiveReal(object value)
     {

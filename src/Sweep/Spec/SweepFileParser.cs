@@ -60,6 +60,13 @@ internal static class SweepFileParser
                 case EntryKind.Meta when entry.Key == "halving":
                     halving = HalvingReader.Read(entry.Value, entry.File);
                     break;
+                case EntryKind.Meta when entry.Key == "target":
+                    foreach (var (setting, value) in TargetReader.Read(entry.Value, entry.File))
+                    {
+                        Place(placed, entry, setting, "in 'target'");
+                        baseValues[setting] = value;
+                    }
+                    break;
                 case EntryKind.Meta when entry.Key == "fuse_max":
                     fuseMax = ReadCount(entry, 256);
                     break;

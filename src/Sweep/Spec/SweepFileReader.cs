@@ -7,7 +7,7 @@ namespace Sweep.Spec;
 /// <summary>What a top-level entry of a sweep file is.</summary>
 internal enum EntryKind
 {
-    Meta,     // name, repeats, parallel, fuse, fuse_max, reference, halving
+    Meta,     // name, repeats, parallel, fuse, fuse_max, reference, halving, target
     Setting,  // a setting shared by every run
     Axis,     // one grid axis
     Zip,      // a zip block (several settings advancing together)
@@ -68,7 +68,7 @@ internal static class SweepFileReader
                 case "zip":
                     own.Add(new SweepEntry(EntryKind.Zip, key, keyNode, value, path));
                     break;
-                case "name" or "repeats" or "parallel" or "fuse" or "fuse_max" or "reference" or "halving":
+                case "name" or "repeats" or "parallel" or "fuse" or "fuse_max" or "reference" or "halving" or "target":
                     own.Add(new SweepEntry(EntryKind.Meta, key, keyNode, value, path));
                     break;
                 default:

@@ -38,6 +38,10 @@ internal sealed record RunRow
     public double? BestTestLoss { get; init; }
     public double? BestTestAccuracy { get; init; }
     public double? BestTestAuc { get; init; }
+
+    /// <summary>Optimizer steps and training images to the run's target; null without one or when it was never reached.</summary>
+    public long? TargetSteps { get; init; }
+    public long? TargetExamples { get; init; }
     public string? Error { get; init; }
     public string? FusedPack { get; init; }
 

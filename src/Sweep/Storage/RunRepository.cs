@@ -136,6 +136,11 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
     {
         EnsureHeld(runId, tx);
         connection.Execute("DELETE FROM epochs WHERE run_id = @runId AND epoch > @epoch;", new { runId, epoch }, tx);
+        if (HasColumn("runs", "target_steps"))
+        {
+            // Reached after the checkpoint it resumes from: it will be reached again, and counted then.
+            connection.Execute("UPDATE runs SET target_steps = NULL, target_examples = NULL WHERE run_id = @runId;", new { runId }, tx);
+        }
         return connection.Execute("UPDATE runs SET resumed_from_epoch = @resumed WHERE run_id = @runId;",
             new { runId, resumed = epoch > 0 ? (int?)epoch : null }, tx);
     });
@@ -147,6 +152,11 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
     public void AddEpoch(string runId, EpochMetrics m) => Write(tx =>
     {
         EnsureHeld(runId, tx);
+        if (m.TargetSteps is { } steps)
+        {
+            connection.Execute("UPDATE runs SET target_steps = @steps, target_examples = @TargetExamples WHERE run_id = @runId;",
+                new { runId, steps, m.TargetExamples }, tx);
+        }
         return connection.Execute(
         """
         INSERT INTO epochs (run_id, epoch, train_loss, last_batch_loss, test_loss, test_accuracy, learning_rate,
@@ -191,7 +201,7 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
     {
         var rows = connection.Query<RunRow>(
             // A database of an older schema (opened read-only, not migrated) lacks the newer columns: they read as NULL.
-            RunsSql.Replace("@optional", string.Join(", ", new[] { "pruned_at_epoch", "best_epoch", "best_val_loss", "best_test_loss", "best_test_accuracy", "best_test_auc" }
+            RunsSql.Replace("@optional", string.Join(", ", new[] { "pruned_at_epoch", "best_epoch", "best_val_loss", "best_test_loss", "best_test_accuracy", "best_test_auc", "target_steps", "target_examples" }
                 .Select(c => Optional("runs", c))), StringComparison.Ordinal),
             new { sweepName }).ToList();
         HashSet<string> abandoned = Abandoned(rows.Where(r => r.Status == RunStatus.Running).Select(r => r.RunId));

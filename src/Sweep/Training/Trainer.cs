@@ -78,18 +78,24 @@ internal sealed class Trainer
             ModelFactory.SeedGlobalGenerator(EpochSeed(config.Seed, epoch) ^ 0x5DEECE66DUL);
             double lr = LearningRateSchedule.At(config, epoch);
             optimizer.SetLearningRates([lr]);
-            var (trainLoss, lastLoss, seconds) = TrainEpoch(config, model, optimizer, random, images, epoch, observer, cancel);
+            var (trainLoss, lastLoss, seconds, reached) = TrainEpoch(config, model, optimizer, random, images, epoch, observer, cancel);
             Func<Tensor, Tensor> logits = x => model.forward(x).unsqueeze(0);
             var (testLoss, testAccuracy, testAuc) = Evaluation.Run(model, 1, logits, images);
             var (validation, trainEval) = Evaluation.Extra(model, 1, logits, images, config.EvaluateTrain);
             var metrics = new EpochMetrics(epoch, trainLoss, lastLoss, testLoss[0], testAccuracy[0], lr, seconds,
                 images.TrainedPerEpoch(config.BatchSize) / Math.Max(seconds, 1e-9), testAuc[0],
-                validation.Loss[0], validation.Accuracy[0], trainEval.Loss[0], trainEval.Accuracy[0]);
+                validation.Loss[0], validation.Accuracy[0], trainEval.Loss[0], trainEval.Accuracy[0], reached?.Steps, reached?.Examples);
             epochs.Add(metrics);
             observer.OnEpoch(metrics);
             if (DivergenceRule.Check(config, data.Info.Classes, epoch, trainLoss, testLoss[0]) is { } diverged)
             {
                 return new RunResult(RunOutcome.Diverged, epochs, epoch, diverged);
+            }
+            if (reached is not null)
+            {
+                // Reached its target: the run is done, whatever epochs were left (they were only a cap).
+                options.Checkpoints?.TrainingEnded(state);
+                return new RunResult(RunOutcome.Completed, epochs, null, null);
             }
             // After the epoch's row is committed: a crash between the two repeats this epoch on resume.
             options.Checkpoints?.EpochEnded(epoch, state);
@@ -104,7 +110,7 @@ internal sealed class Trainer
 
     internal static ulong EpochSeed(long seed, int epoch) => unchecked((ulong)seed * 1_000_003UL + (ulong)epoch);
 
-    private static (double Mean, double Last, double Seconds) TrainEpoch(
+    private static (double Mean, double Last, double Seconds, TargetReached? Reached) TrainEpoch(
         RunConfig config, nn.Module<Tensor, Tensor> model, InPlaceOptimizer optimizer, EpochRandom random,
         ImageTensors images, int epoch, ITrainingObserver observer, CancellationToken cancel)
     {
@@ -112,6 +118,9 @@ internal sealed class Trainer
         var clock = Stopwatch.StartNew();
         using Tensor lossSum = zeros(1, dtype: float64, device: images.Device);
         using Tensor lastLoss = zeros(1, dtype: float32, device: images.Device);
+        var target = TargetWatch.For(config, images, epoch);
+        long trained = 0;
+        TargetReached? reached = null;
         foreach (var (batch, batches, size, x, y) in images.Batches(config.BatchSize, config.Augment, random, cancel))
         {
             Tensor loss = nn.functional.cross_entropy(model.forward(x), y);
@@ -123,9 +132,15 @@ internal sealed class Trainer
             Tensor detached = loss.detach();
             lossSum.add_(detached * size);
             lastLoss.copy_(detached.view(1));
+            trained += size;
             observer.OnBatch(epoch, batch, batches);
+            if (target?.After(model, batch, size, trained) is { } hit)
+            {
+                reached = hit;
+                break;
+            }
         }
         double seconds = clock.Elapsed.TotalSeconds;
-        return (lossSum.item<double>() / images.TrainedPerEpoch(config.BatchSize), lastLoss.item<float>(), seconds);
+        return (lossSum.item<double>() / Math.Max(1, trained), lastLoss.item<float>(), seconds, reached);
     }
 }
