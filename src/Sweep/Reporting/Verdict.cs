@@ -47,6 +47,10 @@ internal static class Verdict
             {
                 lines.Add(prefix + convergence);
             }
+            if (StepsToTarget.Of(part) is { } steps)
+            {
+                lines.AddRange(steps.Findings().Select(l => prefix + l));
+            }
             lines.Add(prefix + LearningRateScaling(part));
         }
         return lines;

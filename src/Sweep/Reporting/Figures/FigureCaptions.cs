@@ -21,6 +21,7 @@ internal static class FigureCaptions
         ["test_loss_heatmap.png"] = "Final test loss in each cell of the learning rate × batch size grid (darker is lower, better); without a validation set the verdict ranks cells by this number.",
         ["test_accuracy_heatmap.png"] = "Final test accuracy in each cell of the learning rate × batch size grid (brighter is higher, better).",
         ["generalisation_gap_heatmap.png"] = "Test loss minus training loss in the last epoch, per cell: large values mean overfitting.",
+        [StepsToTargetFigure.Name] = "Steps to the target against batch size (log-log): each seed at its batch size's best learning rate, the perfect-scaling line (dashed) and the fitted S(B) = S_min (1 + B_crit / B).",
         ["validation_loss_heatmap.png"] = "Validation loss at each run's best epoch, per cell: what the verdict chooses the best cell and the best lr on; \"not converged\": some seed was still improving at its last epoch.",
         ["best_epoch_test_loss_heatmap.png"] = "Test loss at the epoch validation chose, per cell: the number reported for the cell and judged against batch size, never used to choose.",
         ["final_test_loss_vs_lr_per_batch.png"] = "Final test loss against learning rate ÷ batch size (log scale): colour is the batch size, each point is labelled with its learning rate; points that line up mean lr ÷ batch size is what matters.",

@@ -22,6 +22,7 @@ internal static class ReportWriter
         new GridHeatmapFigure("test_loss_heatmap.png", "Final test loss over the lr × batch-size grid", "0.000", higherIsBetter: false, c => c.TestLoss),
         new GridHeatmapFigure("test_accuracy_heatmap.png", "Final test accuracy over the lr × batch-size grid", "0.000", higherIsBetter: true, c => c.TestAccuracy),
         new GridHeatmapFigure("generalisation_gap_heatmap.png", "Generalisation gap (test loss − training loss, last epoch)", "0.000", higherIsBetter: false, c => c.GeneralisationGap),
+        new StepsToTargetFigure(),
         new GridHeatmapFigure("validation_loss_heatmap.png", "Validation loss at each run's best epoch (what chooses)", "0.000", higherIsBetter: false, c => c.ValidationLoss, validationOnly: true),
         new GridHeatmapFigure("best_epoch_test_loss_heatmap.png", "Test loss at the epoch validation chose (reported, never chosen on)", "0.000", higherIsBetter: false, c => c.BestEpochTestLoss, validationOnly: true),
     ];
