@@ -78,12 +78,12 @@ internal sealed class Trainer
             ModelFactory.SeedGlobalGenerator(EpochSeed(config.Seed, epoch) ^ 0x5DEECE66DUL);
             double lr = LearningRateSchedule.At(config, epoch);
             optimizer.SetLearningRates([lr]);
-            var (trainLoss, lastLoss, seconds, reached) = TrainEpoch(config, model, optimizer, random, images, epoch, observer, cancel);
+            var (trainLoss, lastLoss, seconds, trained, reached) = TrainEpoch(config, model, optimizer, random, images, epoch, observer, cancel);
             Func<Tensor, Tensor> logits = x => model.forward(x).unsqueeze(0);
             var (testLoss, testAccuracy, testAuc) = Evaluation.Run(model, 1, logits, images);
             var (validation, trainEval) = Evaluation.Extra(model, 1, logits, images, config.EvaluateTrain);
             var metrics = new EpochMetrics(epoch, trainLoss, lastLoss, testLoss[0], testAccuracy[0], lr, seconds,
-                images.TrainedPerEpoch(config.BatchSize) / Math.Max(seconds, 1e-9), testAuc[0],
+                trained / Math.Max(seconds, 1e-9), testAuc[0],
                 validation.Loss[0], validation.Accuracy[0], trainEval.Loss[0], trainEval.Accuracy[0], reached?.Steps, reached?.Examples);
             epochs.Add(metrics);
             observer.OnEpoch(metrics);
@@ -110,7 +110,7 @@ internal sealed class Trainer
 
     internal static ulong EpochSeed(long seed, int epoch) => unchecked((ulong)seed * 1_000_003UL + (ulong)epoch);
 
-    private static (double Mean, double Last, double Seconds, TargetReached? Reached) TrainEpoch(
+    private static (double Mean, double Last, double Seconds, long Trained, TargetReached? Reached) TrainEpoch(
         RunConfig config, nn.Module<Tensor, Tensor> model, InPlaceOptimizer optimizer, EpochRandom random,
         ImageTensors images, int epoch, ITrainingObserver observer, CancellationToken cancel)
     {
@@ -141,6 +141,6 @@ internal sealed class Trainer
             }
         }
         double seconds = clock.Elapsed.TotalSeconds;
-        return (lossSum.item<double>() / Math.Max(1, trained), lastLoss.item<float>(), seconds, reached);
+        return (lossSum.item<double>() / Math.Max(1, trained), lastLoss.item<float>(), seconds, trained, reached);
     }
 }
