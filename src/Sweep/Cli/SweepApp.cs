@@ -64,6 +64,9 @@ internal static class SweepApp
             config.AddCommand<LrFindCommand>("lr-find")
                 .WithDescription("LR range test: per batch size, the loss as the learning rate rises; suggests a learning rate.")
                 .WithExample("lr-find", "sweeps.yaml");
+            config.AddCommand<NoiseScaleCommand>("noise-scale")
+                .WithDescription("Measures the gradient noise scale B_simple (McCandlish et al. 2018) at initial and saved final weights.")
+                .WithExample("noise-scale", "sweeps.yaml");
             config.AddCommand<SlurmCommand>("slurm")
                 .WithDescription("Write sbatch scripts that run a sweep as a Slurm job array, then merge the shards.")
                 .WithExample("slurm", "sweeps.yaml", "--shards", "4", "--time", "02:00:00");

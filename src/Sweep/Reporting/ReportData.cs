@@ -20,6 +20,9 @@ internal sealed record ReportData(string SweepName, IReadOnlyList<RunRow> Runs, 
     /// <summary>The learning rate the latest LR range test suggested per batch size (steepest descent), drawn on the figures against lr.</summary>
     public IReadOnlyDictionary<long, double> SuggestedLr { get; init; } = new Dictionary<long, double>();
 
+    /// <summary>Gradient noise scales the noise-scale command measured for this sweep (latest per run and state).</summary>
+    public IReadOnlyList<NoiseScaleRow> NoiseScales { get; init; } = [];
+
     public static ReportData Read(RunRepository repository, string sweepName)
     {
         var runs = repository.Runs(sweepName);
@@ -27,7 +30,7 @@ internal sealed record ReportData(string SweepName, IReadOnlyList<RunRow> Runs, 
             .GroupBy(e => e.RunId)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<EpochRow>)g.OrderBy(e => e.Epoch).ToList());
         var suggested = repository.LrFinds.Latest(sweepName).Where(t => t.Steepest is not null).ToDictionary(t => t.BatchSize, t => t.Steepest!.Value);
-        return new ReportData(sweepName, runs, epochs) { SuggestedLr = suggested };
+        return new ReportData(sweepName, runs, epochs) { SuggestedLr = suggested, NoiseScales = repository.NoiseScales.Latest(sweepName) };
     }
 
     /// <summary>Settings other than lr, batch size and seed that take more than one value among the runs, in catalog order.</summary>

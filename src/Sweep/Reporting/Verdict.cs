@@ -53,7 +53,32 @@ internal static class Verdict
             }
             lines.Add(prefix + LearningRateScaling(part));
         }
+        if (NoiseScaleLine(data) is { } noise)
+        {
+            lines.Add(noise);
+        }
         return lines;
+    }
+
+    /// <summary>B_simple at initial and final weights, beside the critical batch size steps to target measured.</summary>
+    private static string? NoiseScaleLine(ReportData data)
+    {
+        if (data.NoiseScales.Count == 0)
+        {
+            return null;
+        }
+        static string Describe(IReadOnlyList<double> values) => values.Count == 1 ? F(values[0])
+            : $"median {F(values.Order().ElementAt(values.Count / 2))} over {values.Count} runs ({F(values.Min())} to {F(values.Max())})";
+        var init = data.NoiseScales.Where(n => n.State == "init" && n.BSimple is not null).Select(n => n.BSimple!.Value).ToList();
+        var final = data.NoiseScales.Where(n => n.State == "final" && n.BSimple is not null).Select(n => n.BSimple!.Value).ToList();
+        string parts = string.Join("; ", new[]
+        {
+            init.Count > 0 ? $"at initial weights {Describe(init)}" : null,
+            final.Count > 0 ? $"at the end of training {Describe(final)}" : null,
+        }.Where(p => p is not null));
+        string critical = StepsToTarget.Of(data)?.CriticalBatch is { } b ? $"; the critical batch size measured by steps to target is B_crit = {b}" : "";
+        return $"Gradient noise scale B_simple = tr(Σ) / |G|² (McCandlish et al. 2018, two-batch estimator): {parts}{critical}. "
+            + "The paper finds B_simple tracking the critical batch size to within about an order of magnitude, both growing as the loss falls; it is an estimate of where batch size stops paying, not a measurement of it.";
     }
 
     private static string Coverage(ReportData data, int? planned)

@@ -13,7 +13,7 @@ internal static class DatabaseMerge
 {
     /// <summary>Every table this merge carries (all of the schema's).</summary>
     public static IReadOnlyList<string> Tables { get; } =
-        ["sweeps", "sweep_plan", "environments", "runs", "epochs", "sweep_runs", "halving_decisions", "lr_finds", "lr_find_points"];
+        ["sweeps", "sweep_plan", "environments", "runs", "epochs", "sweep_runs", "halving_decisions", "lr_finds", "lr_find_points", "noise_scales"];
 
     // Completed over diverged over pruned over interrupted, failed or running; then more epochs.
     private const string Rank =
@@ -78,6 +78,8 @@ internal static class DatabaseMerge
 
         CopyHalvingDecisions(db, tx);
         CopyLrFinds(db, tx);
+        // Keyed by sweep, run, state and time, none of them local to a file.
+        db.Execute("INSERT OR IGNORE INTO main.noise_scales SELECT * FROM src.noise_scales;", transaction: tx);
         return (added, replaced, total - added - replaced, epochs);
     }
 

@@ -262,6 +262,9 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
     /// <summary>The LR range tests stored in the same database.</summary>
     public LrFindRepository LrFinds => new(connection);
 
+    /// <summary>The gradient noise scales stored in the same database.</summary>
+    public NoiseScaleRepository NoiseScales => new(connection);
+
     /// <summary>Every run in the database, whatever sweep asked for it.</summary>
     public IReadOnlyList<RunRow> AllRuns() => Runs(null);
 

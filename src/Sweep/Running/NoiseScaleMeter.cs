@@ -1,0 +1,51 @@
+using Sweep.Data;
+using Sweep.Kernel;
+using Sweep.Planning;
+using Sweep.Storage;
+using Sweep.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Sweep.Running;
+
+/// <summary>
+/// Measures the gradient noise scale of a sweep's models: at initialisation for each batch size's
+/// first run (its seed's initial weights), and at the end of training for every completed run whose
+/// final weights were saved (save_model: true). Every measurement is stored and printed.
+/// </summary>
+internal static class NoiseScaleMeter
+{
+    public static int Run(SweepPlan plan, string databasePath, int small, int big, int repeats, Action<string> report, CancellationToken cancel)
+    {
+        var datasets = Preflight.Check(plan, report);
+        var layout = new OutputLayout(databasePath);
+        using var connection = ResultsDatabase.OpenForWriting(databasePath);
+        var statuses = new RunRepository(connection).StatusOf(plan.Runs.Select(r => r.RunId));
+        var store = new NoiseScaleRepository(connection);
+        var states = plan.Runs.GroupBy(r => r.Config.BatchSize).Select(g => (Run: g.First(), State: "init", Weights: (string?)null))
+            .Concat(plan.Runs.Where(r => statuses.GetValueOrDefault(r.RunId) == RunStatus.Completed && File.Exists(layout.ModelPath(r.RunId)))
+                .Select(r => (Run: r, State: "final", Weights: (string?)layout.ModelPath(r.RunId))))
+            .ToList();
+        if (!states.Any(s => s.State == "final"))
+        {
+            report("no completed run of this sweep has saved final weights, so only initial weights are measured; set save_model: true and run the sweep to measure trained models");
+        }
+        foreach (var (run, state, weights) in states)
+        {
+            cancel.ThrowIfCancellationRequested();
+            DatasetPair data = datasets[DataRequest.For(run.Config)];
+            Device device = TorchDevice.Resolve(run.Config.Device);
+            TorchDevice.Prepare(run.Config, TorchDevice.ThreadsFor(run.Config), report);
+            using var model = ModelFactory.Create(run.Config, data.Info, device);
+            if (weights is not null)
+            {
+                model.load(weights);
+            }
+            NoiseScale scale = GradientNoiseScale.Measure(model, data, device, small, Math.Min(big, data.Train.Count), repeats, (ulong)run.Config.Seed);
+            store.Save(plan.Name, run.RunId, state, scale.SmallBatch, scale.BigBatch, repeats, scale.GradientSquared, scale.TraceSigma, scale.Simple);
+            report(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{run.RunId} ({RunLabel.Of(run, plan.VaryingSettings)}), {(state == "init" ? "initial weights" : "final weights")}: B_simple {scale.Simple:G4} (tr Σ {scale.TraceSigma:G4}, |G|² {scale.GradientSquared:G4}; batches {scale.SmallBatch} and {scale.BigBatch}, {repeats} repeats)"));
+        }
+        return states.Count;
+    }
+}
