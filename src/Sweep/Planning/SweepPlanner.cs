@@ -28,6 +28,8 @@ internal static class SweepPlanner
         var configs = GridExpander.Expand(spec.BaseValues, axes)
             .SelectMany(values => WithRepeats(values, spec.Repeats))
             .Select(RunConfig.FromValues)
+            // The linear scaling control: the file's lr is for lr_scaled_from_batch; each run's lr is scaled with its batch size.
+            .Select(c => c.LrScaledFromBatch is { } from ? c with { Lr = c.Lr * c.BatchSize / from } : c)
             .ToList();
         PlanValidator.CheckModelFileIsUsed(configs, spec.DisplayPath);
         var runs = configs

@@ -43,7 +43,8 @@ internal sealed record RunConfig(
     bool EvaluateTrain = false,
     string TargetMetric = "none",
     double? TargetValue = null,
-    int? TargetEvery = null)
+    int? TargetEvery = null,
+    int? LrScaledFromBatch = null)
 {
     /// <summary>Not a setting: the SHA-256 of <see cref="ModelFile"/>, filled in by the planner and part of the run's identity.</summary>
     public const string ModelHashKey = "model_sha256";
@@ -88,7 +89,8 @@ internal sealed record RunConfig(
         EvaluateTrain: (bool)v["evaluate_train"]!,
         TargetMetric: (string)v["target_metric"]!,
         TargetValue: v["target_value"] as double?,
-        TargetEvery: v["target_every"] is long every ? checked((int)every) : null);
+        TargetEvery: v["target_every"] is long every ? checked((int)every) : null,
+        LrScaledFromBatch: v["lr_scaled_from_batch"] is long from ? checked((int)from) : null);
 
     /// <summary>
     /// Reads back <see cref="ToJson"/> as stored with a run; settings a older Sweep did not store
@@ -124,7 +126,8 @@ internal sealed record RunConfig(
     public IReadOnlyList<KeyValuePair<string, object?>> ToValues() =>
     [
         new("dataset", Dataset), new("model", Model), new("optimizer", Optimizer), new("lr", Lr),
-        new("batch_size", (long)BatchSize), new("epochs", (long)Epochs), new("seed", Seed),
+        new("batch_size", (long)BatchSize), new("lr_scaled_from_batch", LrScaledFromBatch is { } from ? (long)from : null),
+        new("epochs", (long)Epochs), new("seed", Seed),
         new("train_size", TrainSize is { } t ? (long)t : null), new("test_size", TestSize is { } s ? (long)s : null),
         new("validation_size", ValidationSize is { } v ? (long)v : null),
         new("target_metric", TargetMetric), new("target_value", TargetValue), new("target_every", TargetEvery is { } e ? (long)e : null),

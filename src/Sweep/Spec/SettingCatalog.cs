@@ -13,6 +13,9 @@ internal static class SettingCatalog
         Choice("optimizer", "adam", Choices.Optimizers),
         new("lr", SettingKind.Real, 0.001, true, PositiveReal, "a number greater than 0, such as 0.001 or 1e-3"),
         new("batch_size", SettingKind.Integer, 64L, true, AtLeast(1), "a whole number of at least 1"),
+        // The linear scaling rule (Goyal et al. 2017) as a control: lr is given for this batch size and
+        // scaled with each run's. Left out of the identity: the run's own (scaled) lr is in it.
+        new("lr_scaled_from_batch", SettingKind.Integer, null, false, AtLeast(1), "a whole number: the batch size the lr is given for; each run trains with lr × batch_size / this (the linear scaling rule)", AddedLater: true),
         new("epochs", SettingKind.Integer, 3L, true, AtLeast(1), "a whole number of at least 1"),
         new("seed", SettingKind.Integer, 0L, true, AtLeast(0), "a whole number of at least 0"),
         new("train_size", SettingKind.Integer, null, true, AtLeast(1), "a whole number of at least 1 (default: the whole training set)"),

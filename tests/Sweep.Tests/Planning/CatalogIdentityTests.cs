@@ -31,6 +31,7 @@ public sealed class CatalogIdentityTests
         ["deterministic"] = "repeatability of the same computation",
         ["keep_checkpoints"] = "what is kept on disk",
         ["save_model"] = "what is kept on disk",
+        ["lr_scaled_from_batch"] = "how the lr was written; the run's scaled lr is in the identity",
     };
 
     [Test]
@@ -80,7 +81,7 @@ public sealed class CatalogIdentityTests
             SettingKind.Real => [current is double d ? d * 1.5 : 0.5, current is double e ? e / 2 : 0.25, 0.5, 2.0],
             SettingKind.Integer => [current is long l ? l + 1 : 32L, 1L, 2L, 3L, 32L],
             SettingKind.Flag => [!(bool)(current ?? false)],
-            _ => new[] { Sweep.Kernel.Choices.Models, Sweep.Kernel.Choices.Inits, Sweep.Kernel.Choices.Optimizers, Sweep.Kernel.Choices.LrSchedules, Sweep.Kernel.Choices.VggDepths, Sweep.Kernel.Choices.Devices, Sweep.Kernel.KnownDatasets.Names }
+            _ => new[] { Sweep.Kernel.Choices.Models, Sweep.Kernel.Choices.Inits, Sweep.Kernel.Choices.TargetMetrics, Sweep.Kernel.Choices.Optimizers, Sweep.Kernel.Choices.LrSchedules, Sweep.Kernel.Choices.VggDepths, Sweep.Kernel.Choices.Devices, Sweep.Kernel.KnownDatasets.Names }
                 .SelectMany(c => c).Append("other.pt").Append("https://example.org/data/").Append("x"),
         };
         return candidates.First(c => !Equals(c, current) && spec.Check(c) is null);
