@@ -29,7 +29,7 @@ internal sealed record OptunaTrial(
 /// </summary>
 internal sealed record OptunaStudy(string Name, string Direction, string Metric, IReadOnlyList<OptunaTrial> Trials)
 {
-    public static IReadOnlyList<string> Metrics { get; } = ["test_loss", "test_accuracy", "test_auc"];
+    public static IReadOnlyList<string> Metrics { get; } = Kernel.Metric.Names;
 
     public static OptunaStudy Of(string sweepName, string metric, IReadOnlyList<RunRecord> runs, IReadOnlyList<EpochRow> epochs)
     {
@@ -62,22 +62,12 @@ internal sealed record OptunaStudy(string Name, string Direction, string Metric,
             return new OptunaTrial((int)run.Position, state, Time(run.StartedAt), state == "RUNNING" ? null : Time(run.FinishedAt ?? run.StartedAt),
                 trialValue, intermediate, parameters, Attributes(run));
         }).ToList();
-        return new OptunaStudy(sweepName, metric == "test_loss" ? "MINIMIZE" : "MAXIMIZE", metric, trials);
+        return new OptunaStudy(sweepName, Kernel.Metric.Named(metric).LowerIsBetter ? "MINIMIZE" : "MAXIMIZE", metric, trials);
     }
 
-    private static double? Final(RunRecord run, string metric) => metric switch
-    {
-        "test_auc" => run.FinalTestAuc,
-        "test_accuracy" => run.FinalTestAccuracy,
-        _ => run.FinalTestLoss,
-    };
+    private static double? Final(RunRecord run, string metric) => run.Final(Kernel.Metric.Named(metric));
 
-    private static double? PerEpoch(EpochRow e, string metric) => metric switch
-    {
-        "test_auc" => e.TestAuc,
-        "test_accuracy" => e.TestAccuracy,
-        _ => e.TestLoss,
-    };
+    private static double? PerEpoch(EpochRow e, string metric) => e.Value(Kernel.Metric.Named(metric));
 
     private static IReadOnlyList<(string, string)> Attributes(RunRecord run) =>
     [

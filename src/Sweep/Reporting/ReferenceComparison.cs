@@ -47,13 +47,7 @@ internal sealed record ReferenceComparison(ReferenceTable Table, string Metric, 
         return new ReferenceComparison(table, metric, groups, unmatched);
     }
 
-    public static double? Value(RunRow run, string metric) => metric switch
-    {
-        "test_auc" => run.FinalTestAuc,
-        "test_accuracy" => run.FinalTestAccuracy,
-        _ => run.FinalTestLoss,
-    };
-
+    public static double? Value(RunRow run, string metric) => run.Final(Kernel.Metric.Named(metric));
 
     /// <summary>The section "Against the reference", one sentence a line.</summary>
     public IReadOnlyList<string> Findings()

@@ -14,7 +14,7 @@ internal static class HalvingReader
             throw SweepErrors.At(file, node, "'halving' must be a mapping, for example 'halving: {min_epochs: 1, eta: 3, metric: test_loss, within: [batch_size]}'");
         }
         int minEpochs = 1, eta = 3;
-        string metric = "test_loss";
+        string metric = Kernel.Metric.TestLoss.Name;
         IReadOnlyList<string> within = [];
         foreach (var (keyNode, value) in block.Children)
         {
@@ -28,7 +28,7 @@ internal static class HalvingReader
                     eta = Integer(key, value, file, 2, 100);
                     break;
                 case "metric":
-                    var spec = new SettingSpec("metric", SettingKind.Text, "test_loss", false,
+                    var spec = new SettingSpec("metric", SettingKind.Text, Kernel.Metric.TestLoss.Name, false,
                         v => HalvingSpec.Metrics.Contains((string)v) ? null : $"'{v}' is not a metric halving can rank by", "one of " + string.Join(", ", HalvingSpec.Metrics));
                     metric = (string)SettingValueReader.Read(spec, SettingValueReader.Scalar(value, file, "metric"), file)!;
                     break;

@@ -9,10 +9,10 @@ namespace Sweep.Spec;
 /// </summary>
 internal sealed record HalvingSpec(int MinEpochs, int Eta, string Metric, IReadOnlyList<string> Within)
 {
-    public static readonly IReadOnlyList<string> Metrics = ["test_loss", "test_accuracy", "test_auc"];
+    public static readonly IReadOnlyList<string> Metrics = Kernel.Metric.Names;
 
     /// <summary>Loss falls as a run gets better; accuracy and AUC rise.</summary>
-    public bool LowerIsBetter => Metric == "test_loss";
+    public bool LowerIsBetter => Kernel.Metric.Named(Metric).LowerIsBetter;
 
     /// <summary>The epochs at which decisions are made: MinEpochs × Eta^k below <paramref name="epochs"/>.</summary>
     public IReadOnlyList<int> Rungs(int epochs)

@@ -14,7 +14,7 @@ internal sealed record ReferenceRow(int Line, IReadOnlyDictionary<string, object
 /// </summary>
 internal sealed record ReferenceTable(string Path, string Text, IReadOnlyList<string> SettingColumns, IReadOnlyList<string> MetricColumns, IReadOnlyList<ReferenceRow> Rows)
 {
-    public static IReadOnlyList<string> Metrics { get; } = ["test_auc", "test_accuracy", "test_loss"];
+    public static IReadOnlyList<string> Metrics { get; } = Metric.Names;
 
     /// <summary>Larger files are refused before they are read: a reference table is a page of numbers.</summary>
     public const long MaxBytes = 1 << 20;
@@ -109,7 +109,7 @@ internal sealed record ReferenceTable(string Path, string Text, IReadOnlyList<st
                 {
                     throw new SweepInputException($"{where}: {column} '{raw}' is not a number; write it as 0.9677.");
                 }
-                if (column != "test_loss" && value is < 0 or > 1)
+                if (Metric.Named(column).IsFraction && value is < 0 or > 1)
                 {
                     throw new SweepInputException($"{where}: {column} {raw} is outside 0 to 1; write a fraction (0.9677, not 96.77).");
                 }

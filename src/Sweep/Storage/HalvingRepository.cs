@@ -28,13 +28,8 @@ internal sealed class HalvingRepository(SqliteConnection connection)
     /// <summary>Each run's metric at an epoch (null when it has no such epoch or the value is not a number) and its status.</summary>
     public IReadOnlyDictionary<string, (RunStatus Status, double? Value)> MetricAt(IEnumerable<string> runIds, int epoch, string metric)
     {
-        // One constant statement per metric: the column name is never built from input.
-        string sql = metric switch
-        {
-            "test_accuracy" => "SELECT r.run_id, r.status, e.test_accuracy FROM runs r LEFT JOIN epochs e ON e.run_id = r.run_id AND e.epoch = @epoch WHERE r.run_id IN @ids;",
-            "test_auc" => "SELECT r.run_id, r.status, e.test_auc FROM runs r LEFT JOIN epochs e ON e.run_id = r.run_id AND e.epoch = @epoch WHERE r.run_id IN @ids;",
-            _ => "SELECT r.run_id, r.status, e.test_loss FROM runs r LEFT JOIN epochs e ON e.run_id = r.run_id AND e.epoch = @epoch WHERE r.run_id IN @ids;",
-        };
+        // The column comes from the declared metric (Kernel/Metric), never from input.
+        string sql = $"SELECT r.run_id, r.status, e.{Metric.Named(metric).EpochColumn} FROM runs r LEFT JOIN epochs e ON e.run_id = r.run_id AND e.epoch = @epoch WHERE r.run_id IN @ids;";
         return connection.Query<(string RunId, string Status, double? Value)>(sql, new { ids = runIds.ToList(), epoch })
             .ToDictionary(r => r.RunId, r => (RunStatusText.Parse(r.Status), r.Value));
     }

@@ -82,3 +82,29 @@ internal sealed record EnvironmentRow
     public string DotnetVersion { get; init; } = "";
     public string? GitCommit { get; init; }
 }
+
+/// <summary>A declared metric's value in each row type: the one place that maps a metric to a row's property.</summary>
+internal static class MetricValues
+{
+    public static double? Final(this RunRow run, Metric metric) => metric.Name switch
+    {
+        "test_accuracy" => run.FinalTestAccuracy,
+        "test_auc" => run.FinalTestAuc,
+        _ => run.FinalTestLoss,
+    };
+
+    public static double? Final(this RunRecord run, Metric metric) => metric.Name switch
+    {
+        "test_accuracy" => run.FinalTestAccuracy,
+        "test_auc" => run.FinalTestAuc,
+        _ => run.FinalTestLoss,
+    };
+
+    public static double? Value(this EpochRow epoch, Metric metric) => metric.Name switch
+    {
+        "test_accuracy" => epoch.TestAccuracy,
+        "test_auc" => epoch.TestAuc,
+        _ => epoch.TestLoss,
+    };
+}
+

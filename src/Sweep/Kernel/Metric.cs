@@ -1,0 +1,23 @@
+namespace Sweep.Kernel;
+
+/// <summary>
+/// A test-set metric the report, halving, reference tables and exports can rank or compare by: its
+/// name (as in sweep files, options and CSV), which way is better, whether it is a fraction from 0
+/// to 1, and its columns in the results database. Declared once here; every list of metrics and
+/// every "which way is better" derives from <see cref="All"/>.
+/// </summary>
+internal sealed record Metric(string Name, bool LowerIsBetter, bool IsFraction, string EpochColumn, string FinalColumn)
+{
+    public static readonly Metric TestLoss = new("test_loss", LowerIsBetter: true, IsFraction: false, "test_loss", "final_test_loss");
+    public static readonly Metric TestAccuracy = new("test_accuracy", LowerIsBetter: false, IsFraction: true, "test_accuracy", "final_test_accuracy");
+    public static readonly Metric TestAuc = new("test_auc", LowerIsBetter: false, IsFraction: true, "test_auc", "final_test_auc");
+
+    /// <summary>Every metric, in the order options and messages list them.</summary>
+    public static IReadOnlyList<Metric> All { get; } = [TestLoss, TestAccuracy, TestAuc];
+
+    public static IReadOnlyList<string> Names { get; } = All.Select(m => m.Name).ToList();
+
+    /// <summary>The metric of a name validated against <see cref="Names"/>.</summary>
+    public static Metric Named(string name) => All.FirstOrDefault(m => m.Name == name)
+        ?? throw new ArgumentException($"'{name}' is not one of {string.Join(", ", Names)}", nameof(name));
+}
