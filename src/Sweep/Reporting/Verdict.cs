@@ -150,8 +150,12 @@ internal static class Verdict
             : $"holds at {holds}, is contradicted at {contradicted} and is not resolved at {unresolved} of {lrs.Count} learning rates";
         string seeds = data.HasRepeats ? "" : " One seed per configuration: the intervals rest on the scatter between batch sizes alone; use 'repeats' for seeds.";
         string chosen = validation ? "" : " (No validation set: the last epoch is judged, converged or not; set validation_size to judge each run at its best epoch.)";
+        int open = data.Cells.Count(c => c.NotConverged);
+        string epochs = validation && open > 0 && holds > 0
+            ? $" This is within the epochs trained: {open} of {data.Cells.Count} cells were still improving at their last epoch, so a larger batch may only have trained less (fewer steps), not generalise worse."
+            : "";
         return $"Batch size: the {metric} against log₂ batch size, slope per doubling with its {level}: {string.Join("; ", details)}. "
-            + $"The claim that smaller batches reach a lower test loss {verdict} on this grid.{seeds}{chosen}";
+            + $"The claim that smaller batches reach a lower test loss {verdict} on this grid.{epochs}{seeds}{chosen}";
     }
 
     private static string BestCell(ReportData data)
