@@ -77,6 +77,18 @@ public sealed class VerdictTests
     }
 
     [Test]
+    public void A_claim_that_holds_among_unconverged_cells_says_it_may_be_training_speed()
+    {
+        var grid = Grid((lr, b, seed) => 1 + 0.05 * Math.Log2(b) + (seed - 1) * 0.005, [0.1], [16, 64, 256], seeds: 3);
+        var data = new ReportData("s", grid.Runs.Select(r => r with { Epochs = 5, BestEpoch = r.BatchSize == 256 ? 5 : 3, BestValLoss = 0.5, BestTestLoss = r.FinalTestLoss }).ToList(),
+            new Dictionary<string, IReadOnlyList<EpochRow>>());
+
+        string line = Verdict.Of(data, null)[1];
+
+        Assert.That(line, Does.Contain("holds on this grid. This is within the epochs trained: 1 of 3 cells were still improving at their last epoch"));
+    }
+
+    [Test]
     public void With_a_validation_set_the_best_cell_is_chosen_on_it_and_unconverged_cells_are_named()
     {
         // Test loss favours lr 0.1 batch 16, validation favours lr 0.01 batch 64: validation must choose.
