@@ -9,8 +9,8 @@ using static TorchSharp.torch;
 namespace Sweep.Running;
 
 /// <summary>
-/// Measures the gradient noise scale of a sweep's models: at initialisation for each batch size's
-/// first run (its seed's initial weights), and at the end of training for every completed run whose
+/// Measures the gradient noise scale of a sweep's models: at initialisation once per model, data
+/// and seed (batch size and lr do not change initial weights), and at the end of training for every completed run whose
 /// final weights were saved (save_model: true). Every measurement is stored and printed.
 /// </summary>
 internal static class NoiseScaleMeter
@@ -22,7 +22,9 @@ internal static class NoiseScaleMeter
         using var connection = ResultsDatabase.OpenForWriting(databasePath);
         var statuses = new RunRepository(connection).StatusOf(plan.Runs.Select(r => r.RunId));
         var store = new NoiseScaleRepository(connection);
-        var states = plan.Runs.GroupBy(r => r.Config.BatchSize).Select(g => (Run: g.First(), State: "init", Weights: (string?)null))
+        // Initial weights depend on the model, its data and the seed, not on the batch size or lr: one measurement per such start.
+        var states = plan.Runs.GroupBy(r => (r.Config.Model, r.Config.ModelSha256, r.Config.Init, r.Config.Seed, Data: DataRequest.For(r.Config)))
+            .Select(g => (Run: g.First(), State: "init", Weights: (string?)null))
             .Concat(plan.Runs.Where(r => statuses.GetValueOrDefault(r.RunId) == RunStatus.Completed && File.Exists(layout.ModelPath(r.RunId)))
                 .Select(r => (Run: r, State: "final", Weights: (string?)layout.ModelPath(r.RunId))))
             .ToList();

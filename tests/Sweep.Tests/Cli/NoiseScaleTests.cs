@@ -46,7 +46,8 @@ public sealed class NoiseScaleTests
         Assert.That(noise.ExitCode, Is.EqualTo(0), noise.ToString());
         Assert.That(noise.Stdout, Does.Contain("initial weights: B_simple ").And.Contain("final weights: B_simple "));
         string db = dir.File("results/results.db");
-        Assert.That(ResultsFile.Query<string>(db, "SELECT state FROM noise_scales ORDER BY state"), Is.EqualTo(new[] { "final", "final", "init", "init" }));
+        Assert.That(ResultsFile.Query<string>(db, "SELECT state FROM noise_scales ORDER BY state"), Is.EqualTo(new[] { "final", "final", "init" }),
+            "both runs start from seed 0's weights: one initial measurement, and one per saved final model");
         Assert.That(ResultsFile.Scalar<long>(db, "SELECT count(*) FROM noise_scales WHERE NOT (b_simple > 0 AND trace_sigma > 0 AND g_squared > 0) OR abs(b_simple - trace_sigma / g_squared) > 1e-9 * b_simple"), Is.EqualTo(0));
         CliResult report = SweepCli.Run(dir.Path, "report");
         Assert.That(report.ExitCode, Is.EqualTo(0), report.ToString());
