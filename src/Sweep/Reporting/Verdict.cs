@@ -41,13 +41,15 @@ internal static class Verdict
                 lines.Add(prefix + "No run has completed yet, so there is nothing to compare.");
                 continue;
             }
-            lines.Add(prefix + BatchSizeEffect(part));
+            var steps = StepsToTarget.Of(part);
+            lines.Add(prefix + (steps is null ? BatchSizeEffect(part)
+                : "Batch size: these runs stop when they reach the target, so their losses are the target's by design and are not compared; what batch size changes is the steps they took (below)."));
             lines.Add(prefix + BestCell(part));
             if (Convergence(part) is { } convergence)
             {
                 lines.Add(prefix + convergence);
             }
-            if (StepsToTarget.Of(part) is { } steps)
+            if (steps is not null)
             {
                 lines.AddRange(steps.Findings().Select(l => prefix + l));
             }

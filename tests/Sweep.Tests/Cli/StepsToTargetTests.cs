@@ -33,6 +33,7 @@ public sealed class StepsToTargetTests
         Assert.That(summary, Does.Contain("Steps to target, fewest over the learning rates at which every seed reached it: batch 16:"));
         Assert.That(summary, Does.Contain("3 runs never reached the target within their epochs (their steps are NULL in the database): lr=1e-5 batch 16 seed 0"));
         Assert.That(summary, Does.Contain("critical batch size B_crit = "));
+        Assert.That(summary, Does.Contain("these runs stop when they reach the target, so their losses are the target's by design"));
         using var figure = new PngImage(dir.File("results/steps_to_target_vs_batch_size.png"));
         Assert.That(figure.InkFraction(), Is.GreaterThan(0.01));
     }
