@@ -42,7 +42,7 @@ internal static class Verdict
                 continue;
             }
             var steps = StepsToTarget.Of(part);
-            lines.Add(prefix + (steps is null ? BatchSizeEffect(part)
+            lines.Add(prefix + (steps is null ? LinearScalingControl(part) ?? BatchSizeEffect(part)
                 : "Batch size: these runs stop when they reach the target, so their losses are the target's by design and are not compared; what batch size changes is the steps they took (below)."));
             lines.Add(prefix + BestCell(part));
             if (Convergence(part) is { } convergence)
@@ -158,6 +158,36 @@ internal static class Verdict
             : "";
         return $"Batch size: the {metric} against log₂ batch size, slope per doubling with its {level}: {string.Join("; ", details)}. "
             + $"The claim that smaller batches reach a lower test loss {verdict} on this grid.{epochs}{seeds}{chosen}";
+    }
+
+    /// <summary>
+    /// A linear-scaling control (lr ∝ batch size, Goyal et al. 2017: lr_scaled_from_batch, or a zip of
+    /// proportional pairs) has one lr per batch size and one lr ÷ batch size, so it is judged along that
+    /// line: the slope of the test loss against log₂ batch size over every seed, with its 95% interval.
+    /// Flat means lr ÷ batch size is what matters.
+    /// </summary>
+    private static string? LinearScalingControl(ReportData data)
+    {
+        var cells = data.Cells.Where(c => c.Runs.Any(r => r.Status == RunStatus.Completed)).ToList();
+        bool oneLrPerBatch = cells.GroupBy(c => c.BatchSize).All(g => g.Count() == 1);
+        var ratios = cells.Select(c => c.Lr / c.BatchSize).ToList();
+        if (cells.Count < 2 || !oneLrPerBatch || ratios.Max() - ratios.Min() > 1e-9 * ratios.Max())
+        {
+            return null;
+        }
+        bool validation = data.Cells.Any(c => c.HasValidation);
+        var points = data.Runs.Where(r => r.Status == RunStatus.Completed)
+            .Select(r => (r.BatchSize, Value: (validation ? r.BestTestLoss : r.FinalTestLoss) ?? double.NaN)).ToList();
+        BatchSlope? fit = BatchSlope.Fit(points, 0.95);
+        string metric = validation ? "test loss at the epoch validation chose" : "final test loss";
+        string reading = fit?.Reading switch
+        {
+            SlopeReading.Holds => "it rises with batch size even with the learning rate scaled: scaling the lr does not make up for the larger batch here",
+            SlopeReading.Contradicted => "it falls with batch size: with the lr scaled, larger batches did better here",
+            SlopeReading.NotResolved => "no trend is resolved: with the lr scaled in proportion, batch size made no difference the runs can show, as the linear scaling rule says",
+            _ => "too few runs for an interval",
+        };
+        return $"Linear-scaling control (lr ∝ batch size): the {metric} against log₂ batch size along that line, {(fit is null ? "" : $"{fit} (95% interval, {fit.Runs} runs): ")}{reading}.";
     }
 
     private static string BestCell(ReportData data)

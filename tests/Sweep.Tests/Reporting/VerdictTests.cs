@@ -77,6 +77,21 @@ public sealed class VerdictTests
     }
 
     [Test]
+    public void A_linear_scaling_control_is_judged_along_its_line()
+    {
+        // lr = 1e-4 × batch / 16 at each batch size, the loss flat along the line up to seed noise.
+        var grid = Grid((lr, b, seed) => 0.5 + (seed - 1) * 0.01, [1e-4, 4e-4, 1.6e-3], [16, 64, 256], seeds: 3);
+        var control = new ReportData("s", grid.Runs.Where(r => Math.Abs(r.Lr / r.BatchSize - 1e-4 / 16) < 1e-12).ToList(), new Dictionary<string, IReadOnlyList<EpochRow>>());
+
+        string line = Verdict.Of(control, null)[1];
+
+        Assert.That(control.Runs, Has.Count.EqualTo(9));
+        Assert.That(line, Does.StartWith("Linear-scaling control (lr ∝ batch size): the final test loss against log₂ batch size along that line, 0.0000 per doubling ["));
+        Assert.That(line, Does.Contain("no trend is resolved"));
+        Assert.That(Verdict.Of(grid, null)[1], Does.StartWith("Batch size:"), "a full grid is not a control");
+    }
+
+    [Test]
     public void A_claim_that_holds_among_unconverged_cells_says_it_may_be_training_speed()
     {
         var grid = Grid((lr, b, seed) => 1 + 0.05 * Math.Log2(b) + (seed - 1) * 0.005, [0.1], [16, 64, 256], seeds: 3);
