@@ -87,6 +87,10 @@ internal static class PlanValidator
         {
             throw new SweepInputException($"{path}: 'halving' trains runs one at a time and cannot be combined with 'fuse'; remove one of them.");
         }
+        if (Metric.Named(halving.Metric).NeedsValidation && runs.Any(r => r.Config.ValidationSize is null))
+        {
+            throw new SweepInputException($"{path}: halving ranks by {halving.Metric}, which needs a validation set; set validation_size (for example 6000) or rank by a test metric.");
+        }
         if (runs.Any(r => r.Config.TargetMetric != "none"))
         {
             throw new SweepInputException($"{path}: 'halving' ranks runs at fixed epochs and 'target' stops each run when it reaches its target; use one of them.");

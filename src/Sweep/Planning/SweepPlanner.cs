@@ -39,12 +39,15 @@ internal static class SweepPlanner
         PlanValidator.Check(runs, spec.DisplayPath);
         var (effective, notes) = InertSettings.Collapse(runs);
         runs = effective.ToList();
-        PlanValidator.CheckHalving(runs, spec.Halving, spec.Fuse, spec.DisplayPath);
+        // Test is reported, never chosen on: with a validation set, halving ranks by it unless the file says otherwise.
+        HalvingSpec? halving = spec.Halving is { MetricGiven: false } h && runs.Count > 0 && runs.All(r => r.Config.ValidationSize is not null)
+            ? h with { Metric = Metric.ValLoss.Name } : spec.Halving;
+        PlanValidator.CheckHalving(runs, halving, spec.Fuse, spec.DisplayPath);
         if (spec.Repeats > 1 && !axes.Any(a => a.Settings.Contains("seed")))
         {
             axes.Add(new GridAxis("seed", runs.Select(r => (object)r.Config.Seed).Distinct().ToList()));
         }
-        return new SweepPlan(spec.Name, spec.SourcePath, spec.SourceText, axes, runs, spec.Parallel, spec.Fuse, spec.FuseMax, Reference: spec.Reference, Halving: spec.Halving, Notes: notes);
+        return new SweepPlan(spec.Name, spec.SourcePath, spec.SourceText, axes, runs, spec.Parallel, spec.Fuse, spec.FuseMax, Reference: spec.Reference, Halving: halving, Notes: notes);
     }
 
     private static void CheckSize(SweepSpec spec)

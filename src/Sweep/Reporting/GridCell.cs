@@ -53,8 +53,12 @@ internal sealed record GridCell(double Lr, long BatchSize, IReadOnlyList<RunRow>
     /// <summary>Some seed's best validation epoch is its last: still improving when it stopped, so its numbers are not converged.</summary>
     public bool NotConverged => Completed.Any(r => r.BestEpoch is { } best && best >= r.Epochs);
 
-    /// <summary>Test loss minus training loss at the last epoch: how much worse unseen data is.</summary>
-    public Spread? GeneralisationGap => Spread.Of(Completed.Select(r => (r.FinalTestLoss ?? double.NaN) - (r.FinalTrainLoss ?? double.NaN)));
+    /// <summary>
+    /// Test loss minus training loss at the last epoch: how much worse unseen data is. The training loss
+    /// is the evaluated one (evaluate_train: the same model, eval mode, as for test) where the run has it,
+    /// otherwise the running mean over the last epoch, which mixes the model's states during the epoch.
+    /// </summary>
+    public Spread? GeneralisationGap => Spread.Of(Completed.Select(r => (r.FinalTestLoss ?? double.NaN) - (r.FinalTrainEvalLoss ?? r.FinalTrainLoss ?? double.NaN)));
 
     /// <summary>"diverged", "failed", "stopped at epoch 3" (successive halving), … when no seed completed; null when one did.</summary>
     public string? Problem => Completed.Any() ? null

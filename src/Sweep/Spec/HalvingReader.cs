@@ -40,7 +40,7 @@ internal static class HalvingReader
                     throw SweepErrors.At(file, keyNode, $"unknown key '{key}' in 'halving'{(near != null ? $"; did you mean '{near}'?" : "")}; allowed: {string.Join(", ", Keys)}");
             }
         }
-        return new HalvingSpec(minEpochs, eta, metric, within);
+        return new HalvingSpec(minEpochs, eta, metric, within, MetricGiven: block.Children.Any(c => (c.Key as YamlScalarNode)?.Value == "metric"));
     }
 
     private static int Integer(string key, YamlNode value, string file, int min, int max)

@@ -7,9 +7,10 @@ namespace Sweep.Spec;
 /// the values of the <see cref="Within"/> settings (all runs when empty), so with
 /// <c>within: [batch_size]</c> every batch size keeps its best learning rate.
 /// </summary>
-internal sealed record HalvingSpec(int MinEpochs, int Eta, string Metric, IReadOnlyList<string> Within)
+/// <param name="MetricGiven">False when the file left metric out: the planner then ranks by val_loss where the runs hold out a validation set.</param>
+internal sealed record HalvingSpec(int MinEpochs, int Eta, string Metric, IReadOnlyList<string> Within, bool MetricGiven = true)
 {
-    public static readonly IReadOnlyList<string> Metrics = Kernel.Metric.Names;
+    public static readonly IReadOnlyList<string> Metrics = Kernel.Metric.RankingNames;
 
     /// <summary>Loss falls as a run gets better; accuracy and AUC rise.</summary>
     public bool LowerIsBetter => Kernel.Metric.Named(Metric).LowerIsBetter;

@@ -41,6 +41,9 @@ internal sealed record RunRow
 
     /// <summary>Optimizer steps and training images to the run's target; null without one or when it was never reached.</summary>
     public long? TargetSteps { get; init; }
+
+    /// <summary>The training images' loss evaluated after the last epoch (evaluate_train); null otherwise.</summary>
+    public double? FinalTrainEvalLoss { get; init; }
     public long? TargetExamples { get; init; }
     public string? Error { get; init; }
     public string? FusedPack { get; init; }
@@ -88,6 +91,8 @@ internal static class MetricValues
 {
     public static double? Final(this RunRow run, Metric metric) => metric.Name switch
     {
+        "val_loss" => run.BestValLoss,
+        "val_accuracy" => null,
         "test_accuracy" => run.FinalTestAccuracy,
         "test_auc" => run.FinalTestAuc,
         _ => run.FinalTestLoss,
@@ -95,6 +100,7 @@ internal static class MetricValues
 
     public static double? Final(this RunRecord run, Metric metric) => metric.Name switch
     {
+        "val_loss" or "val_accuracy" => null,
         "test_accuracy" => run.FinalTestAccuracy,
         "test_auc" => run.FinalTestAuc,
         _ => run.FinalTestLoss,
@@ -102,6 +108,8 @@ internal static class MetricValues
 
     public static double? Value(this EpochRow epoch, Metric metric) => metric.Name switch
     {
+        "val_loss" => epoch.ValLoss,
+        "val_accuracy" => epoch.ValAccuracy,
         "test_accuracy" => epoch.TestAccuracy,
         "test_auc" => epoch.TestAuc,
         _ => epoch.TestLoss,

@@ -186,6 +186,7 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
             final_test_loss = (SELECT test_loss FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1),
             final_test_accuracy = (SELECT test_accuracy FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1),
             final_test_auc = (SELECT test_auc FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1),
+            final_train_eval_loss = (SELECT train_eval_loss FROM epochs WHERE run_id = @runId ORDER BY epoch DESC LIMIT 1),
             best_epoch = (SELECT epoch FROM epochs WHERE run_id = @runId AND val_loss IS NOT NULL ORDER BY val_loss, epoch LIMIT 1),
             best_val_loss = (SELECT val_loss FROM epochs WHERE run_id = @runId AND val_loss IS NOT NULL ORDER BY val_loss, epoch LIMIT 1),
             best_test_loss = (SELECT test_loss FROM epochs WHERE run_id = @runId AND val_loss IS NOT NULL ORDER BY val_loss, epoch LIMIT 1),
@@ -201,7 +202,7 @@ internal sealed partial class RunRepository(SqliteConnection connection, WorkerI
     {
         var rows = connection.Query<RunRow>(
             // A database of an older schema (opened read-only, not migrated) lacks the newer columns: they read as NULL.
-            RunsSql.Replace("@optional", string.Join(", ", new[] { "pruned_at_epoch", "best_epoch", "best_val_loss", "best_test_loss", "best_test_accuracy", "best_test_auc", "target_steps", "target_examples" }
+            RunsSql.Replace("@optional", string.Join(", ", new[] { "pruned_at_epoch", "best_epoch", "best_val_loss", "best_test_loss", "best_test_accuracy", "best_test_auc", "target_steps", "target_examples", "final_train_eval_loss" }
                 .Select(c => Optional("runs", c))), StringComparison.Ordinal),
             new { sweepName }).ToList();
         HashSet<string> abandoned = Abandoned(rows.Where(r => r.Status == RunStatus.Running).Select(r => r.RunId));

@@ -42,6 +42,8 @@ public sealed class ValidationTests
                OR best_val_loss IS NOT (SELECT min(e.val_loss) FROM epochs e WHERE e.run_id = r.run_id)
             """;
         Assert.That(ResultsFile.Scalar<long>(db, Mismatch), Is.EqualTo(0));
+        Assert.That(ResultsFile.Scalar<long>(db, "SELECT count(*) FROM runs r WHERE final_train_eval_loss IS NOT (SELECT train_eval_loss FROM epochs e WHERE e.run_id = r.run_id ORDER BY epoch DESC LIMIT 1)"),
+            Is.EqualTo(0), "the gap's training loss is the evaluated one of the last epoch");
         string summary = File.ReadAllText(dir.File("results/summary.md"));
         Assert.That(summary, Does.Contain("Best cell, chosen on validation loss").And.Contain("(chosen on validation loss)"));
         Assert.That(summary, Does.Contain("Batch size: the test loss at the epoch validation chose"));
@@ -60,6 +62,27 @@ public sealed class ValidationTests
 
         Assert.That(plan.ExitCode, Is.EqualTo(2), plan.ToString());
         Assert.That(plan.Stderr, Does.Contain("validation_size 6000 leaves no training images: fashion-mnist-mini has 6000 training images"));
+    }
+
+    [Test]
+    public void Halving_ranks_by_validation_loss_when_the_runs_hold_out_a_validation_set()
+    {
+        using var dir = new TempDir();
+        dir.Write("s.yaml", "name: vh\ntrain_size: 400\ntest_size: 100\nvalidation_size: 200\nepochs: 2\nthreads: 1\nhalving:\n  min_epochs: 1\n  eta: 2\ngrid:\n  lr: [0.03, 0.003]\n");
+
+        CliResult sweep = SweepCli.Run(dir.Path, "sweep", "s.yaml", "--no-report");
+
+        Assert.That(sweep.ExitCode, Is.EqualTo(0), sweep.ToString());
+        Assert.That(sweep.Stdout, Does.Contain("halving at epoch 1 by val_loss"));
+        string db = dir.File("results/results.db");
+        Assert.That(ResultsFile.Query<string>(db, "SELECT DISTINCT metric FROM halving_decisions"), Is.EqualTo(new[] { "val_loss" }));
+        Assert.That(ResultsFile.Scalar<long>(db, "SELECT count(*) FROM halving_decisions h WHERE value IS NOT (SELECT val_loss FROM epochs e WHERE e.run_id = h.run_id AND e.epoch = h.rung_epoch)"),
+            Is.EqualTo(0), "ranked by the validation loss at the rung, not the test loss");
+
+        dir.Write("t.yaml", "name: th\nepochs: 2\nhalving:\n  metric: val_loss\ngrid:\n  lr: [0.03, 0.003]\n");
+        CliResult refused = SweepCli.Run(dir.Path, "plan", "t.yaml");
+        Assert.That(refused.ExitCode, Is.EqualTo(2), refused.ToString());
+        Assert.That(refused.Stderr, Does.Contain("halving ranks by val_loss, which needs a validation set"));
     }
 
     private static IEnumerable<string> Images(ImageSet set) =>

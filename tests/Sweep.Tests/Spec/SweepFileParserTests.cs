@@ -118,7 +118,7 @@ public sealed class SweepFileParserTests
         yield return Case("halving: 3\ngrid:\n  lr: [0.1]\n", "bad.yaml:1:10: 'halving' must be a mapping");
         yield return Case("halving:\n  eta: 1\ngrid:\n  lr: [0.1]\n", "bad.yaml:2:8: 'eta': 1 is outside 2 to 100");
         yield return Case("halving:\n  etta: 2\ngrid:\n  lr: [0.1]\n", "unknown key 'etta' in 'halving'; did you mean 'eta'?");
-        yield return Case("halving:\n  metric: train_loss\ngrid:\n  lr: [0.1]\n", "'train_loss' is not a metric halving can rank by; allowed: one of test_loss, test_accuracy, test_auc");
+        yield return Case("halving:\n  metric: train_loss\ngrid:\n  lr: [0.1]\n", "'train_loss' is not a metric halving can rank by; allowed: one of test_loss, test_accuracy, test_auc, val_loss, val_accuracy");
         yield return Case("halving:\n  within: [batchsize]\ngrid:\n  lr: [0.1]\n", "'within' names 'batchsize', which is not a setting; did you mean 'batch_size'?");
         yield return Case("halving:\n  within: seed\ngrid:\n  lr: [0.1]\n", "'within: seed' would rank each seed apart");
         yield return Case("epochs: 3\nhalving:\n  min_epochs: 3\ngrid:\n  lr: [0.1]\n", "halving's min_epochs 3 is not below epochs 3");

@@ -20,7 +20,7 @@ internal static class FigureCaptions
         ["final_test_auc_vs_batch_size.png"] = "Final test ROC AUC against batch size, one line per learning rate.",
         ["test_loss_heatmap.png"] = "Final test loss in each cell of the learning rate × batch size grid (darker is lower, better); without a validation set the verdict ranks cells by this number.",
         ["test_accuracy_heatmap.png"] = "Final test accuracy in each cell of the learning rate × batch size grid (brighter is higher, better).",
-        ["generalisation_gap_heatmap.png"] = "Test loss minus training loss in the last epoch, per cell: large values mean overfitting.",
+        ["generalisation_gap_heatmap.png"] = "Test loss minus training loss in the last epoch, per cell (the training loss evaluated after the epoch where evaluate_train is set, else its running mean): large values mean overfitting.",
         [StepsToTargetFigure.Name] = "Steps to the target against batch size (log-log): each seed at its batch size's best learning rate, the perfect-scaling line (dashed) and the fitted S(B) = S_min (1 + B_crit / B).",
         ["validation_loss_heatmap.png"] = "Validation loss at each run's best epoch, per cell: what the verdict chooses the best cell and the best lr on; \"not converged\": some seed was still improving at its last epoch.",
         ["best_epoch_test_loss_heatmap.png"] = "Test loss at the epoch validation chose, per cell: the number reported for the cell and judged against batch size, never used to choose.",
