@@ -31,7 +31,10 @@ public sealed class ReportWriterTests
 
         var written = ReportWriter.Write(Sample(), dir.Path);
 
-        Assert.That(written.Select(Path.GetFileName), Is.EquivalentTo(ReportWriter.Figures.Concat(ReportWriter.SweepFigures).Select(f => f.FileName)));
+        // These need runs with a validation set or a target, which the sample has not: they are left out, not drawn empty.
+        string[] needValidationOrTarget = ["validation_loss_heatmap.png", "best_epoch_test_loss_heatmap.png", "steps_to_target_vs_batch_size.png"];
+        Assert.That(written.Select(Path.GetFileName),
+            Is.EquivalentTo(ReportWriter.Figures.Concat(ReportWriter.SweepFigures).Select(f => f.FileName).Except(needValidationOrTarget)));
         foreach (string path in written)
         {
             using var png = new PngImage(path);
