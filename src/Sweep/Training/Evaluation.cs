@@ -19,8 +19,12 @@ internal static class Evaluation
     public static (double[] Loss, double[] Accuracy, double[] Auc) Run(nn.Module network, int k, Func<Tensor, Tensor> logits, ImageTensors images) =>
         Run(network, k, logits, images, images.Test);
 
-    /// <summary>The same over another set (validation, or the training images), in the same order every time.</summary>
-    public static (double[] Loss, double[] Accuracy, double[] Auc) Run(nn.Module network, int k, Func<Tensor, Tensor> logits, ImageTensors images, EvaluationSet set)
+    /// <summary>
+    /// The same over another set (validation, or the training images), in the same order every time.
+    /// Without <paramref name="withAuc"/> the scores stay on the device (AUC NaN): only the test set's AUC is recorded.
+    /// </summary>
+    public static (double[] Loss, double[] Accuracy, double[] Auc) Run(nn.Module network, int k, Func<Tensor, Tensor> logits, ImageTensors images, EvaluationSet set,
+        bool withAuc = true)
     {
         var probabilities = new List<float[]>();
         var labels = new List<long[]>();
@@ -35,13 +39,16 @@ internal static class Evaluation
             lossSum.add_(nn.functional.cross_entropy(output.reshape(k * size, classes), y.repeat(k), reduction: nn.Reduction.None)
                 .view(k, size).to(float64).sum([1]));
             correct.add_(output.argmax(2).eq(y.unsqueeze(0)).sum([1]));
-            // Scores for the AUC, [K, batch, classes], gathered on the host: a few MB for the largest test set here.
-            probabilities.Add(nn.functional.softmax(output, 2).contiguous().cpu().data<float>().ToArray());
-            labels.Add(y.contiguous().cpu().data<long>().ToArray());
+            if (withAuc)
+            {
+                // Scores for the AUC, [K, batch, classes], gathered on the host: a few MB for the largest test set here.
+                probabilities.Add(nn.functional.softmax(output, 2).contiguous().cpu().data<float>().ToArray());
+                labels.Add(y.contiguous().cpu().data<long>().ToArray());
+            }
         }
         double n = set.Count;
         return (lossSum.data<double>().Select(v => v / n).ToArray(), correct.data<long>().Select(c => c / n).ToArray(),
-            AucPerSlice(probabilities, labels, k, set.Count));
+            withAuc ? AucPerSlice(probabilities, labels, k, set.Count) : Enumerable.Repeat(double.NaN, k).ToArray());
     }
 
     /// <summary>
@@ -52,8 +59,8 @@ internal static class Evaluation
         nn.Module network, int k, Func<Tensor, Tensor> logits, ImageTensors images, bool evaluateTrain)
     {
         double[] none = Enumerable.Repeat(double.NaN, k).ToArray();
-        var validation = images.Validation is { } set ? Run(network, k, logits, images, set) : (Loss: none, Accuracy: none, Auc: none);
-        var train = evaluateTrain ? Run(network, k, logits, images, images.Train) : (Loss: none, Accuracy: none, Auc: none);
+        var validation = images.Validation is { } set ? Run(network, k, logits, images, set, withAuc: false) : (Loss: none, Accuracy: none, Auc: none);
+        var train = evaluateTrain ? Run(network, k, logits, images, images.Train, withAuc: false) : (Loss: none, Accuracy: none, Auc: none);
         return ((validation.Loss, validation.Accuracy), (train.Loss, train.Accuracy));
     }
 

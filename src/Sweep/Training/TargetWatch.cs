@@ -40,7 +40,7 @@ internal sealed class TargetWatch(RunConfig config, ImageTensors images, Evaluat
         {
             return null;
         }
-        var (loss, accuracy, _) = Evaluation.Run(model, 1, x => model.forward(x).unsqueeze(0), images, set);
+        var (loss, accuracy, _) = Evaluation.Run(model, 1, x => model.forward(x).unsqueeze(0), images, set, withAuc: false);
         model.train();
         double value = config.TargetMetric.EndsWith("_accuracy", StringComparison.Ordinal) ? accuracy[0] : loss[0];
         bool reached = config.TargetMetric.EndsWith("_accuracy", StringComparison.Ordinal) ? value >= config.TargetValue : value <= config.TargetValue;
