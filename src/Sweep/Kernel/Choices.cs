@@ -6,17 +6,11 @@ namespace Sweep.Kernel;
 /// </summary>
 internal static class Choices
 {
-    public const string DefaultModel = "small-cnn";
-
-    public static IReadOnlyList<string> Models { get; } = ["small-cnn", "seed-cnn", "vgg", "torchscript"];
-
     /// <summary>Where a TorchScript model's first weights come from: the file, or the run's seed.</summary>
     public static IReadOnlyList<string> Inits { get; } = ["file", "seed"];
 
     /// <summary>What a steps-to-target run watches: "none", or a metric of the validation or test set.</summary>
     public static IReadOnlyList<string> TargetMetrics { get; } = ["none", "val_loss", "val_accuracy", "test_loss", "test_accuracy"];
-
-    public static IReadOnlyList<string> Optimizers { get; } = ["adam", "adamw", "sgd"];
 
     public static IReadOnlyList<string> LrSchedules { get; } = ["constant", "step", "cosine"];
 

@@ -22,9 +22,9 @@ internal static class FusionPlanner
         foreach (var group in runs.GroupBy(r => Key(r.Config)))
         {
             var members = group.ToList();
-            if (members[0].Config.Model == "torchscript")
+            if (members[0].Config.ModelKind.ReadsModelFile)
             {
-                items.AddRange(members.Select(r => new WorkItem([r], "model: torchscript cannot be fused: Sweep does not know the layers of a TorchScript model")));
+                items.AddRange(members.Select(r => new WorkItem([r], $"model: {members[0].Config.Model} cannot be fused: Sweep does not know the layers of a model read from model_file")));
                 continue;
             }
             if (members[0].Config.TargetMetric != "none")

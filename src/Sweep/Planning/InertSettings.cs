@@ -13,15 +13,15 @@ internal static class InertSettings
 {
     private sealed record Rule(string Setting, Func<RunConfig, bool> Matters, Func<RunConfig, string> Context);
 
+    // Model and optimizer settings come from their kinds' own-settings lists (Spec/ModelCatalog, Spec/OptimizerCatalog).
     private static readonly Rule[] Rules =
     [
-        new("momentum", c => c.Optimizer == "sgd", c => $"optimizer {c.Optimizer}"),
+        .. OptimizerCatalog.All.SelectMany(o => o.OwnSettings).Distinct()
+            .Select(setting => new Rule(setting, c => c.OptimizerKind.OwnSettings.Contains(setting), c => $"optimizer {c.Optimizer}")),
         new("gamma", c => c.LrSchedule == "step", c => $"lr_schedule {c.LrSchedule}"),
         new("step_size", c => c.LrSchedule == "step", c => $"lr_schedule {c.LrSchedule}"),
-        new("vgg_depth", c => c.Model == "vgg", c => $"model {c.Model}"),
-        new("vgg_width", c => c.Model == "vgg", c => $"model {c.Model}"),
-        new("final_relu", c => c.Model == "seed-cnn", c => $"model {c.Model}"),
-        new("init", c => c.Model == "torchscript", c => $"model {c.Model}"),
+        .. ModelCatalog.All.SelectMany(m => m.OwnSettings).Distinct()
+            .Select(setting => new Rule(setting, c => c.ModelKind.OwnSettings.Contains(setting), c => $"model {c.Model}")),
         new("image_size", c => c.Dataset == KnownDatasets.ImageFolder, c => $"dataset {c.Dataset}"),
         new("image_channels", c => c.Dataset == KnownDatasets.ImageFolder, c => $"dataset {c.Dataset}"),
     ];

@@ -18,7 +18,7 @@ internal sealed class ModelFiles(string sweepFolder, string displayPath)
 
     public RunConfig Resolve(RunConfig config)
     {
-        if (config.Model != "torchscript")
+        if (!config.ModelKind.ReadsModelFile)
         {
             // Ignored for built-in models, so one file can compare them with a TorchScript model in a grid over 'model'.
             return config with { ModelFile = "" };

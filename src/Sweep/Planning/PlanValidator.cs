@@ -9,7 +9,7 @@ internal static class PlanValidator
     /// <summary>A model_file no run reads: the built-in model would train and the file never be opened.</summary>
     public static void CheckModelFileIsUsed(IReadOnlyList<RunConfig> configs, string path)
     {
-        if (configs.Any(c => c.ModelFile.Length > 0) && configs.All(c => c.Model != "torchscript"))
+        if (configs.Any(c => c.ModelFile.Length > 0) && configs.All(c => !c.ModelKind.ReadsModelFile))
         {
             throw new SweepInputException($"{path}: model_file is set but no run uses model: torchscript, and the built-in models ignore it; add 'model: torchscript' (or put torchscript in the model axis), or remove model_file.");
         }
@@ -25,15 +25,15 @@ internal static class PlanValidator
         foreach (RunConfig config in runs.Select(r => r.Config))
         {
             CheckTarget(config, path);
-            if (config.Nesterov && (config.Optimizer != "sgd" || config.Momentum == 0))
+            if (config.Nesterov && (config.OptimizerKind != OptimizerCatalog.Sgd || config.Momentum == 0))
             {
                 throw new SweepInputException($"{path}: nesterov: true needs optimizer: sgd with a momentum above 0 (got optimizer {config.Optimizer}, momentum {config.Momentum}); set both or drop nesterov.");
             }
-            if (config.Model == "vgg" && config.BatchSize < 2)
+            if (config.BatchSize < config.ModelKind.SmallestBatch)
             {
-                // Its last blocks see 1×1 maps: batch norm over one image has no variance, and libtorch records a NaN for it.
+                // VGG: its last blocks see 1×1 maps, batch norm over one image has no variance, and libtorch records a NaN for it.
                 throw new SweepInputException(
-                    $"{path}: model vgg cannot train with batch_size 1: its batch norm needs at least 2 images per batch (PyTorch refuses one); use a batch_size of 2 or more.");
+                    $"{path}: model {config.Model} cannot train with batch_size {config.BatchSize}: its batch norm needs at least {config.ModelKind.SmallestBatch} images per batch (PyTorch refuses fewer); use a batch_size of {config.ModelKind.SmallestBatch} or more.");
             }
             if (config.ValidationSize is { } validation && config.Dataset != KnownDatasets.ImageFolder
                 && validation >= KnownDatasets.Describe(config.Dataset).TrainCount)

@@ -20,7 +20,7 @@ internal static class RunCostModel
     {
         DatasetInfo info = PlannedShape(c);
         double images = (double)c.Epochs * TrainImages(c);
-        double model = c.Model switch { "seed-cnn" => 30, "vgg" => 20, _ => 1 } * info.Channels * info.Height * info.Width / 784.0;
+        double model = c.ModelKind.ComputeWeight * info.Channels * info.Height * info.Width / 784.0;
         double overhead = 1 + 16.0 / c.BatchSize;
         return images * model * overhead;
     }
@@ -42,8 +42,8 @@ internal static class RunCostModel
     public static double FusedSliceBytes(RunConfig c)
     {
         DatasetInfo info = PlannedShape(c);
-        double parameters = c.Model switch { "seed-cnn" => 9.5e6 * info.Channels * info.Height * info.Width / 3072.0, "vgg" => 9.2e6 * Math.Pow(c.VggWidth / 64.0, 2), _ => 1.1e5 };
-        double activations = c.BatchSize * info.Height * info.Width * (c.Model == "small-cnn" ? 64.0 : c.Model == "vgg" ? c.VggWidth * 4.0 : 200.0) * 3;
+        double parameters = c.ModelKind.Parameters(c, info);
+        double activations = c.BatchSize * info.Height * info.Width * c.ModelKind.ActivationsPerPixel(c) * 3;
         return (parameters * 4 + activations) * sizeof(float);
     }
 

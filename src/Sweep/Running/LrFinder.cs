@@ -31,7 +31,7 @@ internal static class LrFinder
                 curve = LrRangeTest.Run(config, data, startLr, endLr, steps, TorchDevice.ThreadsFor(config), cancel);
             }
             catch (Exception ex) when (ex is not (OperationCanceledException or SweepInputException)
-                && (config.Model == "torchscript" || FailureMessage.IsOutOfMemory(ex)))
+                && (config.ModelKind.ReadsModelFile || FailureMessage.IsOutOfMemory(ex)))
             {
                 // The user's model or the batch size, not Sweep: one line, and the batch sizes already tested stay stored.
                 string done = results.Count switch

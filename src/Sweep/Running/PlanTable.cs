@@ -64,8 +64,8 @@ internal static class PlanTable
             }
             if (packs.Count > 0 && !TorchDevice.CudaAvailable)
             {
-                console.WriteLine(packs.Any(p => p.Runs[0].Config.Model == "seed-cnn")
-                    ? "  note: on a 2-core CPU fused seed-cnn packs trained at 0.6-0.8x the speed of separate runs (docs/performance-and-gpus.md, Fused runs); leave --fuse off for them."
+                console.WriteLine(packs.Where(p => p.Runs[0].Config.ModelKind.FusesSlowerOnCpu).Select(p => p.Runs[0].Config.Model).FirstOrDefault() is { } slower
+                    ? $"  note: on a 2-core CPU fused {slower} packs trained at 0.6-0.8x the speed of separate runs (docs/performance-and-gpus.md, Fused runs); leave --fuse off for them."
                     : "  note: on a CPU most of what fusion gains comes from using every core; --parallel gets most of it too (docs/performance-and-gpus.md, Fused runs).");
             }
         }

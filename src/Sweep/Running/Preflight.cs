@@ -30,7 +30,7 @@ internal static class Preflight
         {
             TorchDevice.Resolve(device);
         }
-        foreach (RunConfig config in plan.Runs.Select(r => r.Config).Where(c => c.Model == "torchscript")
+        foreach (RunConfig config in plan.Runs.Select(r => r.Config).Where(c => c.ModelKind.ReadsModelFile)
                      .DistinctBy(c => (c.ModelFile, DataRequest.For(c), c.Device)))
         {
             if (TorchScriptCheck.Check(config, loaded[DataRequest.For(config)].Info, TorchDevice.Resolve(config.Device)) is { } warning)
@@ -59,7 +59,7 @@ internal static class Preflight
                 $"{path}: {data.Info.Title} has one class; a classifier needs at least two classes to tell apart, so add a folder per class under train/ and test/.");
         }
         int side = Math.Min(data.Info.Height, data.Info.Width);
-        if (ModelFactory.SmallestSide(config.Model) is { } smallest && side < smallest)
+        if (config.ModelKind.SmallestSide is { } smallest && side < smallest)
         {
             throw new SweepInputException(
                 $"{path}: model {config.Model} needs images of at least {smallest}×{smallest}, but {data.Info.Title} gives {data.Info.Height}×{data.Info.Width}; set image_size to {smallest} or more, or choose another model.");

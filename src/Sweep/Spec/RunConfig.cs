@@ -3,94 +3,79 @@ using System.Text.Json;
 
 namespace Sweep.Spec;
 
-/// <summary>The complete, validated settings of one run. Immutable.</summary>
-internal sealed record RunConfig(
-    string Dataset,
-    string Model,
-    string Optimizer,
-    double Lr,
-    int BatchSize,
-    int Epochs,
-    long Seed,
-    int? TrainSize,
-    int? TestSize,
-    bool Augment,
-    double Momentum,
-    double WeightDecay,
-    bool FinalRelu,
-    bool Nesterov,
-    string LrSchedule,
-    int StepSize,
-    double Gamma,
-    int WarmupEpochs,
-    string VggDepth,
-    int VggWidth,
-    string DataDir,
-    bool Download,
-    string Mirror,
-    string Device,
-    int Threads,
-    bool Deterministic,
-    double DivergenceFactor,
-    bool KeepCheckpoints,
-    bool SaveModel,
-    string ModelFile = "",
-    string Init = "file",
-    string ModelSha256 = "",
-    int? ImageSize = null,
-    int ImageChannels = 3,
-    int? ValidationSize = null,
-    bool EvaluateTrain = false,
-    string TargetMetric = "none",
-    double? TargetValue = null,
-    int? TargetEvery = null,
-    int? LrScaledFromBatch = null)
+/// <summary>
+/// The complete, validated settings of one run. Immutable. Each property is filled from its entry
+/// in <see cref="SettingCatalog"/>, which is also the only place that says how it is read, stored
+/// and whether it is part of the run's id; a new setting is a property here and an entry there.
+/// </summary>
+internal sealed record RunConfig
 {
+    public string Dataset { get; init; } = "";
+    public string Model { get; init; } = "";
+    public string Optimizer { get; init; } = "";
+    public double Lr { get; init; }
+    public int BatchSize { get; init; }
+    public int? LrScaledFromBatch { get; init; }
+    public int Epochs { get; init; }
+    public long Seed { get; init; }
+    public int? TrainSize { get; init; }
+    public int? TestSize { get; init; }
+    public int? ValidationSize { get; init; }
+    public string TargetMetric { get; init; } = "";
+    public double? TargetValue { get; init; }
+    public int? TargetEvery { get; init; }
+    public bool EvaluateTrain { get; init; }
+    public bool Augment { get; init; }
+    public double Momentum { get; init; }
+    public double WeightDecay { get; init; }
+    public bool FinalRelu { get; init; }
+    public bool Nesterov { get; init; }
+    public string LrSchedule { get; init; } = "";
+    public int StepSize { get; init; }
+    public double Gamma { get; init; }
+    public int WarmupEpochs { get; init; }
+    public string VggDepth { get; init; } = "";
+    public int VggWidth { get; init; }
+    public int? ImageSize { get; init; }
+    public int ImageChannels { get; init; }
+    public string DataDir { get; init; } = "";
+    public bool Download { get; init; }
+    public string Mirror { get; init; } = "";
+    public string Device { get; init; } = "";
+    public int Threads { get; init; }
+    public bool Deterministic { get; init; }
+    public double DivergenceFactor { get; init; }
+    public bool KeepCheckpoints { get; init; }
+    public bool SaveModel { get; init; }
+    public string ModelFile { get; init; } = "";
+    public string Init { get; init; } = "";
+
     /// <summary>Not a setting: the SHA-256 of <see cref="ModelFile"/>, filled in by the planner and part of the run's identity.</summary>
+    public string ModelSha256 { get; init; } = "";
+
+    /// <summary>The key <see cref="ModelSha256"/> is stored under.</summary>
     public const string ModelHashKey = "model_sha256";
 
+    /// <summary>The model this run trains.</summary>
+    public ModelKind ModelKind => ModelCatalog.Named(Model);
+
+    /// <summary>The optimizer this run trains with.</summary>
+    public OptimizerKind OptimizerKind => OptimizerCatalog.Named(Optimizer);
+
+    private RunConfig()
+    {
+    }
+
     /// <summary>Builds a run from a full map of setting name to value (defaults filled in).</summary>
-    public static RunConfig FromValues(IReadOnlyDictionary<string, object?> v) => new(
-        Dataset: (string)v["dataset"]!,
-        Model: (string)v["model"]!,
-        Optimizer: (string)v["optimizer"]!,
-        Lr: (double)v["lr"]!,
-        BatchSize: checked((int)(long)v["batch_size"]!),
-        Epochs: checked((int)(long)v["epochs"]!),
-        Seed: (long)v["seed"]!,
-        TrainSize: v["train_size"] is long t ? checked((int)t) : null,
-        TestSize: v["test_size"] is long s ? checked((int)s) : null,
-        Augment: (bool)v["augment"]!,
-        Momentum: (double)v["momentum"]!,
-        WeightDecay: (double)v["weight_decay"]!,
-        FinalRelu: (bool)v["final_relu"]!,
-        Nesterov: (bool)v["nesterov"]!,
-        LrSchedule: (string)v["lr_schedule"]!,
-        StepSize: checked((int)(long)v["step_size"]!),
-        Gamma: (double)v["gamma"]!,
-        WarmupEpochs: checked((int)(long)v["warmup_epochs"]!),
-        VggDepth: (string)v["vgg_depth"]!,
-        VggWidth: checked((int)(long)v["vgg_width"]!),
-        DataDir: (string)v["data_dir"]!,
-        Download: (bool)v["download"]!,
-        Mirror: (string)v["mirror"]!,
-        Device: (string)v["device"]!,
-        Threads: checked((int)(long)v["threads"]!),
-        Deterministic: (bool)v["deterministic"]!,
-        DivergenceFactor: (double)v["divergence_factor"]!,
-        KeepCheckpoints: (bool)v["keep_checkpoints"]!,
-        SaveModel: (bool)v["save_model"]!,
-        ModelFile: (string)v["model_file"]!,
-        Init: (string)v["init"]!,
-        ModelSha256: v.TryGetValue(ModelHashKey, out object? hash) && hash is string h ? h : "",
-        ImageSize: v["image_size"] is long size ? checked((int)size) : null,
-        ImageChannels: checked((int)(long)v["image_channels"]!),
-        ValidationSize: v["validation_size"] is long validation ? checked((int)validation) : null,
-        EvaluateTrain: (bool)v["evaluate_train"]!,
-        TargetMetric: (string)v["target_metric"]!,
-        TargetValue: v["target_value"] as double?,
-        TargetEvery: v["target_every"] is long every ? checked((int)every) : null,
-        LrScaledFromBatch: v["lr_scaled_from_batch"] is long from ? checked((int)from) : null);
+    public static RunConfig FromValues(IReadOnlyDictionary<string, object?> values)
+    {
+        var config = new RunConfig { ModelSha256 = values.TryGetValue(ModelHashKey, out object? hash) && hash is string h ? h : "" };
+        foreach (SettingSpec setting in SettingCatalog.All)
+        {
+            config = setting.Write(config, values[setting.Name]);
+        }
+        return config;
+    }
 
     /// <summary>
     /// Reads back <see cref="ToJson"/> as stored with a run; settings a older Sweep did not store
@@ -124,24 +109,7 @@ internal sealed record RunConfig(
 
     /// <summary>Every setting by its sweep-file name, in catalog order.</summary>
     public IReadOnlyList<KeyValuePair<string, object?>> ToValues() =>
-    [
-        new("dataset", Dataset), new("model", Model), new("optimizer", Optimizer), new("lr", Lr),
-        new("batch_size", (long)BatchSize), new("lr_scaled_from_batch", LrScaledFromBatch is { } from ? (long)from : null),
-        new("epochs", (long)Epochs), new("seed", Seed),
-        new("train_size", TrainSize is { } t ? (long)t : null), new("test_size", TestSize is { } s ? (long)s : null),
-        new("validation_size", ValidationSize is { } v ? (long)v : null),
-        new("target_metric", TargetMetric), new("target_value", TargetValue), new("target_every", TargetEvery is { } e ? (long)e : null),
-        new("evaluate_train", EvaluateTrain),
-        new("augment", Augment), new("momentum", Momentum), new("weight_decay", WeightDecay),
-        new("final_relu", FinalRelu), new("nesterov", Nesterov), new("lr_schedule", LrSchedule),
-        new("step_size", (long)StepSize), new("gamma", Gamma), new("warmup_epochs", (long)WarmupEpochs),
-        new("vgg_depth", VggDepth), new("vgg_width", (long)VggWidth),
-        new("image_size", ImageSize is { } size ? (long)size : null), new("image_channels", (long)ImageChannels),
-        new("data_dir", DataDir), new("download", Download), new("mirror", Mirror), new("device", Device), new("threads", (long)Threads),
-        new("deterministic", Deterministic), new("divergence_factor", DivergenceFactor),
-        new("keep_checkpoints", KeepCheckpoints), new("save_model", SaveModel),
-        new("model_file", ModelFile), new("init", Init),
-    ];
+        SettingCatalog.All.Select(s => new KeyValuePair<string, object?>(s.Name, s.Read(this))).ToList();
 
     /// <summary>The full configuration as JSON, stored with each run.</summary>
     public string ToJson()

@@ -10,7 +10,9 @@ internal enum SettingKind
 }
 
 /// <summary>
-/// One setting a sweep file may declare, either once for every run or as a grid axis.
+/// One setting a sweep file may declare, either once for every run or as a grid axis. A run
+/// setting also says where it lives in <see cref="RunConfig"/>, so the run's mapping, its stored
+/// JSON and its id all derive from this one declaration.
 /// </summary>
 /// <param name="Name">The key in the sweep file and the column name in the database.</param>
 /// <param name="Kind">What type of value it takes.</param>
@@ -32,4 +34,11 @@ internal sealed record SettingSpec(
     bool ChangesTraining,
     Func<object, string?> Check,
     string Allowed,
-    bool AddedLater = false);
+    bool AddedLater = false)
+{
+    /// <summary>The setting's value in a run, as the file and the store hold it (long, double, bool, string or null).</summary>
+    public Func<RunConfig, object?> Read { get; init; } = _ => throw new InvalidOperationException("not a run setting");
+
+    /// <summary>A run with this setting's value replaced (the value as <see cref="Read"/> gives it).</summary>
+    public Func<RunConfig, object?, RunConfig> Write { get; init; } = (_, _) => throw new InvalidOperationException("not a run setting");
+}

@@ -22,7 +22,7 @@ internal sealed class InPlaceOptimizer : IDisposable
 {
     private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
 
-    private readonly string _kind;
+    private readonly OptimizerUpdate _update;
     // Adam: the first and second moments; SGD: the momentum buffer and an unused second tensor,
     // kept so every optimizer's checkpoint has one layout.
     private readonly List<(Parameter Param, Tensor First, Tensor Second)> _state = [];
@@ -39,8 +39,7 @@ internal sealed class InPlaceOptimizer : IDisposable
 
     public InPlaceOptimizer(IEnumerable<Parameter> parameters, IReadOnlyList<RunConfig> runs, Device device)
     {
-        _kind = runs[0].Optimizer is "adam" or "adamw" or "sgd" ? runs[0].Optimizer
-            : throw new SweepInputException($"Unknown optimizer '{runs[0].Optimizer}'; known: {string.Join(", ", Choices.Optimizers)}.");
+        _update = runs[0].OptimizerKind.Update;
         if (FusedOptimizerKernels.Unavailable is { } why)
         {
             throw new InvalidOperationException($"Cannot train: {why}; Sweep needs the libtorch that its TorchSharp package brings.");
@@ -92,14 +91,14 @@ internal sealed class InPlaceOptimizer : IDisposable
             Tensor[] parameters = Pick(_parameterSlices[k]), first = Pick(_firstSlices[k]), second = Pick(_secondSlices[k]);
             Tensor[] slicedGradients = (present ?? Enumerable.Range(0, gradients.Length)).Select(i => Slice(gradients[i]!, k)).ToArray();
             RunConfig run = _runs[k];
-            if (_kind == "sgd")
+            if (_update == OptimizerUpdate.Sgd)
             {
                 FusedOptimizerKernels.Sgd(parameters, slicedGradients, run.Momentum != 0 ? first : [], run.WeightDecay, run.Momentum, _lr[k],
                     run.Nesterov, firstStep: _step == 1);
             }
             else
             {
-                FusedOptimizerKernels.Adam(_kind == "adamw", parameters, slicedGradients, first, second, steps, _lr[k], Beta1, Beta2, run.WeightDecay, Epsilon);
+                FusedOptimizerKernels.Adam(_update == OptimizerUpdate.AdamDecoupledDecay, parameters, slicedGradients, first, second, steps, _lr[k], Beta1, Beta2, run.WeightDecay, Epsilon);
             }
         }
     }

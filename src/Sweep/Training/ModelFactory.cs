@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Sweep.Kernel;
 using Sweep.Spec;
 using TorchSharp;
@@ -12,35 +13,24 @@ internal static class ModelFactory
     // building the model must not interleave with another thread doing the same.
     private static readonly Lock InitGate = new();
 
+    /// <summary>The constructor of each model kind of <see cref="ModelCatalog"/>: the one place training learns of a model.</summary>
+    internal static readonly FrozenDictionary<ModelKind, Func<RunConfig, DatasetInfo, Device, nn.Module<Tensor, Tensor>>> Constructors =
+        new Dictionary<ModelKind, Func<RunConfig, DatasetInfo, Device, nn.Module<Tensor, Tensor>>>
+        {
+            [ModelCatalog.SmallCnn] = (_, data, _) => new SmallCnn(data.Channels, data.Height, data.Width, data.Classes),
+            [ModelCatalog.SeedCnn] = (config, data, _) => new SeedCnn(data.Channels, data.Height, data.Width, data.Classes, config.FinalRelu),
+            [ModelCatalog.Vgg] = (config, data, _) => new VggNet(data.Channels, data.Height, data.Width, data.Classes, config.VggDepth, config.VggWidth),
+            [ModelCatalog.TorchScript] = TorchScript,
+        }.ToFrozenDictionary(ReferenceEqualityComparer.Instance);
+
     public static nn.Module<Tensor, Tensor> Create(RunConfig config, DatasetInfo data, Device device)
     {
         lock (InitGate)
         {
             manual_seed(config.Seed);
-            nn.Module<Tensor, Tensor> model = config.Model switch
-            {
-                "small-cnn" => new SmallCnn(data.Channels, data.Height, data.Width, data.Classes),
-                "seed-cnn" => new SeedCnn(data.Channels, data.Height, data.Width, data.Classes, config.FinalRelu),
-                "vgg" => new VggNet(data.Channels, data.Height, data.Width, data.Classes, config.VggDepth, config.VggWidth),
-                "torchscript" => TorchScript(config, data, device),
-                _ => throw new SweepInputException($"Unknown model '{config.Model}'; known: {string.Join(", ", Choices.Models)}."),
-            };
-            return model.to(device);
+            return Constructors[config.ModelKind](config, data, device).to(device);
         }
     }
-
-    /// <summary>
-    /// The smallest image side a built-in model takes: each 2×2 pooling halves it and the classifier
-    /// needs at least one pixel left (VGG pools only while the image is larger than 1). Null: the
-    /// model is checked by running it (TorchScript).
-    /// </summary>
-    public static int? SmallestSide(string model) => model switch
-    {
-        "small-cnn" => 4,
-        "seed-cnn" => 8,
-        "vgg" => 1,
-        _ => null,
-    };
 
     /// <summary>
     /// Seeds libtorch's global generator, under the same lock as model building (which seeds it

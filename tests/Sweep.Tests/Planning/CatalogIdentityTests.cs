@@ -81,9 +81,45 @@ public sealed class CatalogIdentityTests
             SettingKind.Real => [current is double d ? d * 1.5 : 0.5, current is double e ? e / 2 : 0.25, 0.5, 2.0],
             SettingKind.Integer => [current is long l ? l + 1 : 32L, 1L, 2L, 3L, 32L],
             SettingKind.Flag => [!(bool)(current ?? false)],
-            _ => new[] { Sweep.Kernel.Choices.Models, Sweep.Kernel.Choices.Inits, Sweep.Kernel.Choices.TargetMetrics, Sweep.Kernel.Choices.Optimizers, Sweep.Kernel.Choices.LrSchedules, Sweep.Kernel.Choices.VggDepths, Sweep.Kernel.Choices.Devices, Sweep.Kernel.KnownDatasets.Names }
+            _ => new[] { ModelCatalog.Names, Sweep.Kernel.Choices.Inits, Sweep.Kernel.Choices.TargetMetrics, OptimizerCatalog.Names, Sweep.Kernel.Choices.LrSchedules, Sweep.Kernel.Choices.VggDepths, Sweep.Kernel.Choices.Devices, Sweep.Kernel.KnownDatasets.Names }
                 .SelectMany(c => c).Append("other.pt").Append("https://example.org/data/").Append("x"),
         };
         return candidates.First(c => !Equals(c, current) && spec.Check(c) is null);
+    }
+}
+
+/// <summary>The model and optimizer kinds: each declared once, each known to training and planning through that declaration.</summary>
+public sealed class KindCatalogTests
+{
+    [Test]
+    public void Every_model_kind_has_exactly_one_constructor()
+    {
+        Assert.That(Sweep.Training.ModelFactory.Constructors.Keys, Is.EquivalentTo(ModelCatalog.All));
+    }
+
+    [Test]
+    public void Own_settings_are_catalog_settings()
+    {
+        var owned = ModelCatalog.All.SelectMany(m => m.OwnSettings).Concat(OptimizerCatalog.All.SelectMany(o => o.OwnSettings));
+        Assert.That(owned.Where(name => !SettingCatalog.ByName.ContainsKey(name)), Is.Empty);
+    }
+
+    [Test]
+    public void The_model_and_optimizer_settings_offer_exactly_the_kinds()
+    {
+        Assert.That(SettingCatalog.ByName["model"].Allowed, Is.EqualTo("one of small-cnn, seed-cnn, vgg, torchscript"));
+        Assert.That(SettingCatalog.ByName["optimizer"].Allowed, Is.EqualTo("one of adam, adamw, sgd"));
+    }
+
+    [Test]
+    public void A_setting_reads_back_what_it_writes()
+    {
+        RunConfig config = Plans.OneRun("name: x\ngrid:\n  lr: [0.01]\n");
+        foreach (SettingSpec spec in SettingCatalog.All)
+        {
+            object? value = spec.Read(config);
+            Assert.That(spec.Read(spec.Write(config, value)), Is.EqualTo(value), spec.Name);
+        }
+        Assert.That(RunConfig.FromValues(config.ToValues().ToDictionary(p => p.Key, p => p.Value)), Is.EqualTo(config));
     }
 }
