@@ -34,9 +34,9 @@ internal sealed class CompareCommand(IAnsiConsole console) : Command<CompareComm
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var a = ResultsDatabase.OpenForReading(settings.A);
-        using var b = ResultsDatabase.OpenForReading(settings.B);
-        var comparison = DatabaseComparison.Of(new RunRepository(a), new RunRepository(b));
+        using var a = ResultsStore.OpenForReading(settings.A);
+        using var b = ResultsStore.OpenForReading(settings.B);
+        var comparison = DatabaseComparison.Of(new ReportReads(a), new ReportReads(b));
         OutputFolder.Ensure(settings.Out, "--out");
 
         var environments = new Table().Border(TableBorder.Simple).AddColumn("").AddColumn(Markup.Escape(settings.A)).AddColumn(Markup.Escape(settings.B));

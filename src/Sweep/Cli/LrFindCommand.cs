@@ -59,10 +59,10 @@ internal sealed class LrFindCommand(IAnsiConsole console, CancellationTokenSourc
         OutputFolder.Ensure(outDir, settings.Out is null ? "report folder" : "--out");
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
         var results = LrFinder.Run(plan, settings.Database, settings.StartLr, settings.EndLr, settings.Steps, line => console.WriteLine(line), linked.Token);
-        using (var connection = ResultsDatabase.OpenForReading(settings.Database))
+        using (var store = ResultsStore.OpenForReading(settings.Database))
         {
             string path = Path.Combine(outDir, LrFindFigure.FileName);
-            LrFindFigure.Save(plan.Name, new LrFindRepository(connection).Latest(plan.Name), path);
+            LrFindFigure.Save(plan.Name, new LrFindRepository(store).Latest(plan.Name), path);
             console.WriteLine($"lr-find '{plan.Name}': {results.Count} batch sizes; curves in {settings.Database}, figure {path}");
         }
         return ExitCodes.Success;

@@ -34,8 +34,8 @@ internal sealed class ReportCommand(IAnsiConsole console) : Command<ReportComman
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        using var connection = ResultsDatabase.OpenForReading(settings.Database);
-        var repository = new RunRepository(connection);
+        using var store = ResultsStore.OpenForReading(settings.Database);
+        var repository = new ReportReads(store);
         string? sweepName = settings.Sweep ?? repository.LatestSweepName();
         if (sweepName == null)
         {

@@ -118,8 +118,8 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
         if (!settings.NoReport)
         {
             string outDir = new OutputLayout(database).ReportFolder;
-            using var connection = ResultsDatabase.OpenForReading(database);
-            ReportResult report = ReportBuilder.Build(new RunRepository(connection), plan.Name, outDir);
+            using var store = ResultsStore.OpenForReading(database);
+            ReportResult report = ReportBuilder.Build(new ReportReads(store), plan.Name, outDir);
             console.WriteLine($"report: {report.Figures.Count} figures, index.html and summary.md in {outDir}");
             foreach (string line in report.Verdict)
             {

@@ -20,7 +20,7 @@ internal static class CsvExporter
         ["run_id", "epoch", "train_loss", "last_batch_loss", "test_loss", "test_accuracy", "test_auc", "learning_rate", "seconds", "images_per_second",
          "val_loss", "val_accuracy", "train_eval_loss", "train_eval_accuracy"];
 
-    public static (int Runs, int Epochs) Export(RunRepository repository, string sweepName, string outDir)
+    public static (int Runs, int Epochs) Export(ExportReads repository, string sweepName, string outDir)
     {
         var runs = repository.RunRecords(sweepName);
         var epochs = repository.Epochs(runs.Select(r => r.RunId));

@@ -17,7 +17,7 @@ internal sealed record MatchedRun(RunRow A, RunRow B, IReadOnlyList<EpochRow> Ep
 /// </summary>
 internal sealed record DatabaseComparison(EnvironmentRow? EnvironmentA, EnvironmentRow? EnvironmentB, IReadOnlyList<MatchedRun> Matched, int OnlyA, int OnlyB)
 {
-    public static DatabaseComparison Of(RunRepository a, RunRepository b)
+    public static DatabaseComparison Of(ReportReads a, ReportReads b)
     {
         var runsA = a.AllRuns().Where(r => r.Status.IsFinished()).ToList();
         var runsB = b.AllRuns().Where(r => r.Status.IsFinished()).ToDictionary(r => r.RunId);

@@ -90,8 +90,8 @@ internal sealed class LiveReport(ISweepProgress inner, string databasePath, stri
         try
         {
             // Its own read-only connection: the sweep's connection is busy writing on other threads.
-            using var connection = ResultsDatabase.OpenForReading(databasePath);
-            ReportBuilder.Build(new RunRepository(connection), sweepName, outDir, live: true);
+            using var store = ResultsStore.OpenForReading(databasePath);
+            ReportBuilder.Build(new ReportReads(store), sweepName, outDir, live: true);
             Redraws++;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

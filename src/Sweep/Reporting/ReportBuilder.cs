@@ -13,7 +13,7 @@ internal sealed record ReportResult(ReportData Data, IReadOnlyList<string> Figur
 internal static class ReportBuilder
 {
     /// <param name="live">Drawn while the sweep runs: the page reloads itself until the final report replaces it.</param>
-    public static ReportResult Build(RunRepository repository, string sweepName, string outDir, bool live = false)
+    public static ReportResult Build(ReportReads repository, string sweepName, string outDir, bool live = false)
     {
         ReportData data = ReportData.Read(repository, sweepName);
         Directory.CreateDirectory(outDir);

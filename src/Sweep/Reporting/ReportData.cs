@@ -23,7 +23,7 @@ internal sealed record ReportData(string SweepName, IReadOnlyList<RunRow> Runs, 
     /// <summary>Gradient noise scales the noise-scale command measured for this sweep (latest per run and state).</summary>
     public IReadOnlyList<NoiseScaleRow> NoiseScales { get; init; } = [];
 
-    public static ReportData Read(RunRepository repository, string sweepName)
+    public static ReportData Read(ReportReads repository, string sweepName)
     {
         var runs = repository.Runs(sweepName);
         var epochs = repository.Epochs(runs.Select(r => r.RunId))

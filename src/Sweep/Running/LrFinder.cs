@@ -19,8 +19,8 @@ internal static class LrFinder
         Action<string> report, CancellationToken cancel)
     {
         var datasets = Preflight.Check(plan, report);
-        using var connection = ResultsDatabase.OpenForWriting(databasePath);
-        var store = new LrFindRepository(connection);
+        using var database = ResultsStore.OpenForWriting(databasePath);
+        var store = new LrFindRepository(database);
         var results = new List<LrFindResult>();
         foreach (RunConfig config in plan.Runs.Select(r => r.Config).GroupBy(c => c.BatchSize).Select(g => g.First()).OrderBy(c => c.BatchSize))
         {

@@ -19,9 +19,9 @@ internal static class NoiseScaleMeter
     {
         var datasets = Preflight.Check(plan, report);
         var layout = new OutputLayout(databasePath);
-        using var connection = ResultsDatabase.OpenForWriting(databasePath);
-        var statuses = new RunRepository(connection).StatusOf(plan.Runs.Select(r => r.RunId));
-        var store = new NoiseScaleRepository(connection);
+        using var database = ResultsStore.OpenForWriting(databasePath);
+        var statuses = new RunRepository(database).StatusOf(plan.Runs.Select(r => r.RunId));
+        var store = new NoiseScaleRepository(database);
         // Initial weights depend on the model, its data and the seed, not on the batch size or lr: one measurement per such start.
         var states = plan.Runs.GroupBy(r => (r.Config.Model, r.Config.ModelSha256, r.Config.Init, r.Config.Seed, Data: DataRequest.For(r.Config)))
             .Select(g => (Run: g.First(), State: "init", Weights: (string?)null))

@@ -14,8 +14,8 @@ internal static class PlanPreviewReader
         IReadOnlyDictionary<string, RunHolder> holders = new Dictionary<string, RunHolder>();
         if (File.Exists(databasePath))
         {
-            using var connection = ResultsDatabase.OpenForReading(databasePath);
-            var repository = new RunRepository(connection);
+            using var store = ResultsStore.OpenForReading(databasePath);
+            var repository = new RunRepository(store);
             statuses = repository.StatusOf(plan.Runs.Select(r => r.RunId));
             speeds = repository.TrainingSpeeds();
             holders = repository.Holders(plan.Runs.Select(r => r.RunId));

@@ -26,8 +26,8 @@ internal sealed class SweepRunner(ISweepProgress progress, int parallel = 1, boo
     public SweepOutcome Run(SweepPlan plan, OutputLayout layout, CancellationToken cancel)
     {
         var datasets = Preflight.Check(plan, _progress.Info);
-        using var connection = ResultsDatabase.OpenForWriting(layout.DatabasePath);
-        var repository = new RunRepository(connection, WorkerIdentity.ThisProcess());
+        using var store = ResultsStore.OpenForWriting(layout.DatabasePath);
+        var repository = new RunRepository(store, WorkerIdentity.ThisProcess());
         var (session, toTrain) = SweepSession.Start(repository, plan, layout, datasets, parallel, _lease);
         _progress.SweepStarting(plan, toTrain.Count, plan.Runs.Count - toTrain.Count, layout.DatabasePath);
 
@@ -38,7 +38,7 @@ internal sealed class SweepRunner(ISweepProgress progress, int parallel = 1, boo
         List<RunEnd> results;
         if (plan.Halving is { } halving)
         {
-            var schedule = new HalvingSchedule(plan, halving, new HalvingRepository(connection), _progress,
+            var schedule = new HalvingSchedule(plan, halving, new HalvingRepository(store), _progress,
                 session.FinishOnClock);
             results = schedule.Run(toTrain, (runs, rung) => RunItems(runs.Select(r => new WorkItem([r])).ToList(), lifecycle, tickets, rung, cancel), cancel);
         }

@@ -20,8 +20,28 @@ internal static class DatabaseMerge
         "(CASE {0}.status WHEN 'completed' THEN 5 WHEN 'diverged' THEN 4 WHEN 'pruned' THEN 3 WHEN 'interrupted' THEN 2 WHEN 'failed' THEN 1 ELSE 0 END * 1000000 " +
         "+ (SELECT count(*) FROM {1}.epochs x WHERE x.run_id = {0}.run_id))";
 
+    /// <summary>
+    /// Copies every table of the database at <paramref name="sourcePath"/> into <paramref name="target"/>
+    /// in one transaction. A source of an older schema is copied from an up-to-date copy; the file is not changed.
+    /// </summary>
+    public static (int Added, int Replaced, int Kept, long Epochs) CopyFrom(ResultsStore target, string sourcePath)
+    {
+        var (path, temporary) = ResultsDatabase.UpToDateFile(sourcePath);
+        try
+        {
+            return target.WithAttached(path, CopyAttached);
+        }
+        finally
+        {
+            if (temporary)
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
     /// <summary>Copies <c>src</c> into <c>main</c> inside <paramref name="tx"/>.</summary>
-    public static (int Added, int Replaced, int Kept, long Epochs) CopyAttached(SqliteConnection db, SqliteTransaction tx)
+    private static (int Added, int Replaced, int Kept, long Epochs) CopyAttached(SqliteConnection db, SqliteTransaction tx)
     {
         string[] runColumns = db.Query<string>("SELECT name FROM pragma_table_info('runs');", transaction: tx).ToArray();
         const string SameSweep = "m.name = s.name AND m.started_at = s.started_at AND m.file_path = s.file_path";

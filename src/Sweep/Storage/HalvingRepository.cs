@@ -11,10 +11,10 @@ namespace Sweep.Storage;
 /// decisions are written once, with the runs they stop, in one transaction; a resumed sweep or a
 /// second worker reads them back instead of deciding again.
 /// </summary>
-internal sealed class HalvingRepository(SqliteConnection connection)
+internal sealed class HalvingRepository(ResultsStore store)
 {
     /// <summary>The stored decisions of one rung, or null when it has not been decided.</summary>
-    public IReadOnlyList<RungDecision>? Decisions(string halvingKey, int rungEpoch)
+    public IReadOnlyList<RungDecision>? Decisions(string halvingKey, int rungEpoch) => store.Read(connection =>
     {
         var rows = connection.Query<(string RunId, long Rung, double? Value, double? Mean, long Rank, long Kept, string Group)>(
             """
@@ -22,29 +22,29 @@ internal sealed class HalvingRepository(SqliteConnection connection)
             WHERE halving_key = @halvingKey AND rung_epoch = @rungEpoch ORDER BY group_name, rank, run_id;
             """, new { halvingKey, rungEpoch }).ToList();
         return rows.Count == 0 ? null
-            : rows.Select(r => new RungDecision(r.RunId, (int)r.Rung, r.Value, r.Mean, (int)r.Rank, r.Kept != 0, r.Group)).ToList();
-    }
+            : (IReadOnlyList<RungDecision>)rows.Select(r => new RungDecision(r.RunId, (int)r.Rung, r.Value, r.Mean, (int)r.Rank, r.Kept != 0, r.Group)).ToList();
+    });
 
     /// <summary>Each run's metric at an epoch (null when it has no such epoch or the value is not a number) and its status.</summary>
-    public IReadOnlyDictionary<string, (RunStatus Status, double? Value)> MetricAt(IEnumerable<string> runIds, int epoch, string metric)
+    public IReadOnlyDictionary<string, (RunStatus Status, double? Value)> MetricAt(IEnumerable<string> runIds, int epoch, string metric) =>
+        store.Read<IReadOnlyDictionary<string, (RunStatus Status, double? Value)>>(connection =>
     {
         // The column comes from the declared metric (Kernel/Metric), never from input.
         string sql = $"SELECT r.run_id, r.status, e.{Metric.Named(metric).EpochColumn} FROM runs r LEFT JOIN epochs e ON e.run_id = r.run_id AND e.epoch = @epoch WHERE r.run_id IN @ids;";
         return connection.Query<(string RunId, string Status, double? Value)>(sql, new { ids = runIds.ToList(), epoch })
             .ToDictionary(r => r.RunId, r => (RunStatusText.Parse(r.Status), r.Value));
-    }
+    });
 
     /// <summary>Each stored run's status and last stored epoch (0 without epochs); runs without a row are absent.</summary>
     public IReadOnlyDictionary<string, (RunStatus Status, int LastEpoch)> Progress(IEnumerable<string> runIds) =>
-        connection.Query<(string RunId, string Status, long LastEpoch)>(
+        store.Read<IReadOnlyDictionary<string, (RunStatus Status, int LastEpoch)>>(connection => connection.Query<(string RunId, string Status, long LastEpoch)>(
             "SELECT r.run_id, r.status, ifnull((SELECT max(e.epoch) FROM epochs e WHERE e.run_id = r.run_id), 0) FROM runs r WHERE r.run_id IN @ids;",
             new { ids = runIds.ToList() })
-        .ToDictionary(r => r.RunId, r => (RunStatusText.Parse(r.Status), (int)r.LastEpoch));
+        .ToDictionary(r => r.RunId, r => (RunStatusText.Parse(r.Status), (int)r.LastEpoch)));
 
     /// <summary>Stores a rung's decisions and marks the stopped runs that are paused there as pruned.</summary>
-    public void Save(string halvingKey, string metric, IReadOnlyList<RungDecision> decisions)
+    public void Save(string halvingKey, string metric, IReadOnlyList<RungDecision> decisions) => store.Write((connection, tx) =>
     {
-        using SqliteTransaction tx = connection.BeginTransaction(deferred: false);
         string now = Now();
         foreach (RungDecision d in decisions)
         {
@@ -67,6 +67,5 @@ internal sealed class HalvingRepository(SqliteConnection connection)
                     new { pruned = RunStatus.Pruned.Text(), paused = RunStatus.Interrupted.Text(), d.RunId, d.RungEpoch }, tx);
             }
         }
-        tx.Commit();
-    }
+    });
 }

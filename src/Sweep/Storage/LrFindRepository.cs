@@ -8,12 +8,11 @@ namespace Sweep.Storage;
 internal sealed record LrFindRecord(long BatchSize, double StartLr, double EndLr, bool StoppedEarly, double? Steepest, double? MinimumOverTen, LrCurve Curve);
 
 /// <summary>Writes and reads LR range tests (tables lr_finds and lr_find_points).</summary>
-internal sealed class LrFindRepository(SqliteConnection connection)
+internal sealed class LrFindRepository(ResultsStore store)
 {
     /// <summary>Stores one test and its points in one transaction.</summary>
-    public long Save(string sweepName, long batchSize, string configJson, double startLr, double endLr, int steps, LrCurve curve)
+    public long Save(string sweepName, long batchSize, string configJson, double startLr, double endLr, int steps, LrCurve curve) => store.Write((connection, tx) =>
     {
-        using SqliteTransaction tx = connection.BeginTransaction(deferred: false);
         long id = connection.ExecuteScalar<long>(
             """
             INSERT INTO lr_finds (sweep_name, batch_size, config_json, started_at, start_lr, end_lr, steps, stopped_early,
@@ -29,17 +28,12 @@ internal sealed class LrFindRepository(SqliteConnection connection)
         connection.Execute(
             "INSERT INTO lr_find_points (lr_find_id, step, lr, loss, smoothed_loss) VALUES (@id, @Step, @Lr, @Loss, @Smoothed);",
             curve.Points.Select(p => new { id, p.Step, p.Lr, Loss = StoredValues.Number(p.Loss), Smoothed = StoredValues.Number(p.Smoothed) }), tx);
-        tx.Commit();
         return id;
-    }
+    });
 
-    /// <summary>The latest test per batch size of a sweep, in batch-size order (none before schema version 9).</summary>
-    public IReadOnlyList<LrFindRecord> Latest(string sweepName)
+    /// <summary>The latest test per batch size of a sweep, in batch-size order.</summary>
+    public IReadOnlyList<LrFindRecord> Latest(string sweepName) => store.Read<IReadOnlyList<LrFindRecord>>(connection =>
     {
-        if (!StoredValues.HasTable(connection, "lr_finds"))
-        {
-            return [];
-        }
         var tests = connection.Query<(long Id, long BatchSize, double StartLr, double EndLr, long StoppedEarly, double? Steepest, double? MinimumOverTen)>(
             """
             SELECT lr_find_id, batch_size, start_lr, end_lr, stopped_early, suggested_lr_steepest, suggested_lr_min_tenth
@@ -54,5 +48,5 @@ internal sealed class LrFindRepository(SqliteConnection connection)
                 .Select(p => new LrPoint((int)p.Step, p.Lr, p.Loss ?? double.NaN, p.Smoothed ?? double.NaN)).ToList();
             return new LrFindRecord(t.BatchSize, t.StartLr, t.EndLr, t.StoppedEarly != 0, t.Steepest, t.MinimumOverTen, new LrCurve(points, t.StoppedEarly != 0));
         }).ToList();
-    }
+    });
 }

@@ -91,13 +91,58 @@ internal static class ResultsDatabase
         try
         {
             CheckShape(connection, version, path);
+            return version == LatestVersion ? connection : UpToDateCopy(connection, path);
         }
         catch
         {
             connection.Dispose();
             throw;
         }
-        return connection;
+    }
+
+    /// <summary>
+    /// A file holding the database at <paramref name="path"/> with the latest schema, for ATTACH: the
+    /// file itself, or (Temporary) an up-to-date copy in the temporary folder that the caller deletes.
+    /// </summary>
+    public static (string Path, bool Temporary) UpToDateFile(string path)
+    {
+        using SqliteConnection connection = OpenForReading(path);
+        if (!connection.ConnectionString.Contains(":memory:", StringComparison.Ordinal))
+        {
+            return (path, false);
+        }
+        string copy = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"sweep-upgraded-{Guid.NewGuid():N}.db");
+        using (var file = new SqliteConnection($"Data Source={copy};Pooling=False"))
+        {
+            file.Open();
+            connection.BackupDatabase(file);
+        }
+        return (copy, true);
+    }
+
+    /// <summary>
+    /// The one policy for a database of an older schema opened to read (report, compare, exports,
+    /// merge sources): the file is left as it is and read through a copy in memory with every
+    /// migration applied, so readers see one schema. Results databases are megabytes.
+    /// </summary>
+    private static SqliteConnection UpToDateCopy(SqliteConnection old, string path)
+    {
+        var copy = new SqliteConnection("Data Source=:memory:;Foreign Keys=True");
+        try
+        {
+            copy.Open();
+            old.BackupDatabase(copy);
+            old.Dispose();
+            Migrate(copy, path);
+            ConfigKeyBackfill.Apply(copy);
+            copy.Execute("PRAGMA query_only = 1;");
+            return copy;
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
+        }
     }
 
     /// <summary>

@@ -22,7 +22,7 @@ internal sealed partial class RunRepository
     /// finished meanwhile are left out and linked to this sweep. A claim is live while its
     /// heartbeat is younger than <paramref name="lease"/> and, on this host, its process exists.
     /// </summary>
-    public ClaimResult ClaimRuns(long sweepId, long environmentId, IReadOnlyList<PlannedRun> runs, string usedDevice, int usedThreads, TimeSpan lease) => Write(tx =>
+    public ClaimResult ClaimRuns(long sweepId, long environmentId, IReadOnlyList<PlannedRun> runs, string usedDevice, int usedThreads, TimeSpan lease) => store.Write((connection, tx) =>
     {
         var rows = connection.Query<ClaimRow>(
                 "SELECT run_id, status, claim_host, claim_pid, claim_token, heartbeat_at FROM runs WHERE run_id IN @ids;",
@@ -43,13 +43,13 @@ internal sealed partial class RunRepository
         var begun = runs.Except(finished).ToList();
         foreach (PlannedRun run in begun)
         {
-            BeginRunIn(tx, sweepId, environmentId, run, usedDevice, usedThreads);
+            BeginRunIn(connection, tx, sweepId, environmentId, run, usedDevice, usedThreads);
         }
         return new ClaimResult(begun, finished, []);
     });
 
     /// <summary>Refreshes this worker's heartbeat on the given runs; returns those whose claim it has lost.</summary>
-    public IReadOnlyList<string> Heartbeat(IReadOnlyCollection<string> runIds) => Write<IReadOnlyList<string>>(tx =>
+    public IReadOnlyList<string> Heartbeat(IReadOnlyCollection<string> runIds) => store.Write<IReadOnlyList<string>>((connection, tx) =>
     {
         string now = Now();
         return runIds.Where(runId => connection.Execute(
@@ -57,15 +57,11 @@ internal sealed partial class RunRepository
             new { now, runId, worker!.Token }, tx) == 0).ToList();
     });
 
-    /// <summary>Who holds each of the given runs that is recorded as running with a claim (a database before version 7 has none).</summary>
-    public IReadOnlyDictionary<string, RunHolder> Holders(IEnumerable<string> runIds) => Read<IReadOnlyDictionary<string, RunHolder>>(() =>
+    /// <summary>Who holds each of the given runs that is recorded as running with a claim.</summary>
+    public IReadOnlyDictionary<string, RunHolder> Holders(IEnumerable<string> runIds) => store.Read<IReadOnlyDictionary<string, RunHolder>>(connection =>
     {
-        if (!HasColumn("runs", "claim_token"))
-        {
-            return new Dictionary<string, RunHolder>();
-        }
         string[] ids = runIds.ToArray();
-        HashSet<string> abandoned = Abandoned(ids);
+        HashSet<string> abandoned = ClaimLiveness.Abandoned(connection, ids, worker);
         return connection.Query<ClaimRow>(
                 "SELECT run_id, status, claim_host, claim_pid, claim_token, heartbeat_at FROM runs WHERE run_id IN @ids AND status = @running AND claim_token IS NOT NULL;",
                 new { ids, running = RunStatus.Running.Text() })
@@ -73,27 +69,8 @@ internal sealed partial class RunRepository
             .ToDictionary(r => r.RunId, HolderOf);
     });
 
-    /// <summary>
-    /// Of the given runs recorded as running, those whose claim names a process on this host that no
-    /// longer exists: killed without a word, they are interrupted, whatever the row still says, and
-    /// readers (plan, report, exports) show them so instead of "running" with a heartbeat growing old.
-    /// </summary>
-    private HashSet<string> Abandoned(IEnumerable<string> runIds)
-    {
-        if (!HasColumn("runs", "claim_pid"))
-        {
-            return [];
-        }
-        WorkerIdentity me = worker ?? WorkerIdentity.ThisProcess();
-        return connection.Query<(string RunId, string? Host, long? Pid)>(
-                "SELECT run_id, claim_host, claim_pid FROM runs WHERE status = @running AND claim_pid IS NOT NULL AND run_id IN @ids;",
-                new { running = RunStatus.Running.Text(), ids = runIds.ToArray() })
-            .Where(r => r.Host is { } host && r.Pid is { } pid && me.SeesGone(host, (int)pid))
-            .Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
-    }
-
     /// <summary>Refuses a write for a run this worker no longer holds (a repository without a worker writes freely).</summary>
-    private void EnsureHeld(string runId, SqliteTransaction tx)
+    private void EnsureHeld(SqliteConnection connection, string runId, SqliteTransaction tx)
     {
         if (worker is null)
         {

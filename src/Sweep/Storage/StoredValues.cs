@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Sweep.Storage;
 
-/// <summary>How values are written to and probed in the results database, the same for every repository.</summary>
+/// <summary>How values are written to the results database, the same for every repository.</summary>
 internal static class StoredValues
 {
     /// <summary>The time as stored: ISO 8601, UTC, milliseconds.</summary>
@@ -17,8 +17,4 @@ internal static class StoredValues
 
     /// <inheritdoc cref="Number(double)"/>
     public static double? Number(double? value) => value is { } v ? Number(v) : null;
-
-    /// <summary>Whether the database has the table (older schema versions lack the newer ones).</summary>
-    public static bool HasTable(SqliteConnection connection, string name) =>
-        connection.ExecuteScalar<long>("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = @name;", new { name }) > 0;
 }

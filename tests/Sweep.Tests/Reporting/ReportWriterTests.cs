@@ -85,9 +85,9 @@ public sealed class ReportWriterTests
         }
 
         ReportResult report;
-        using (var connection = ResultsDatabase.OpenForReading(db))
+        using (var connectionStore = ResultsStore.OpenForReading(db))
         {
-            report = ReportBuilder.Build(new RunRepository(connection), "s", dir.File("out"));
+            report = ReportBuilder.Build(new ReportReads(connectionStore), "s", dir.File("out"));
         }
 
         var left = Directory.GetFiles(dir.File("out")).Select(Path.GetFileName).ToList();

@@ -64,8 +64,8 @@ public sealed class LrFindTests
         Assert.That(InProcessCli.Run("sweep", file, "--db", db, "--no-report").ExitCode, Is.EqualTo(0));
         Assert.That(InProcessCli.Run("lr-find", file, "--db", db, "--steps", "30", "--start-lr", "1e-5", "--end-lr", "1").ExitCode, Is.EqualTo(0));
 
-        using var connection = Sweep.Storage.ResultsDatabase.OpenForReading(db);
-        var data = Sweep.Reporting.ReportData.Read(new Sweep.Storage.RunRepository(connection), "lf");
+        using var store = Sweep.Storage.ResultsStore.OpenForReading(db);
+        var data = Sweep.Reporting.ReportData.Read(new Sweep.Storage.ReportReads(store), "lf");
 
         Assert.That(data.SuggestedLr.Keys, Is.EquivalentTo(new long[] { 16, 64 }));
         Assert.That(data.SuggestedLr.Values, Is.EqualTo(ResultsFile.Query<double>(db, "SELECT suggested_lr_steepest FROM lr_finds ORDER BY batch_size")));

@@ -32,7 +32,8 @@ public sealed class PlansAndConfigurationsTests
         using var dir = new TempDir();
         SweepPlan plan = Plans.Of("name: s\nrepeats: 2\ngrid:\n  lr_schedule: [constant, cosine]\n", dir.File("s.yaml"));
         using var connection = ResultsDatabase.OpenForWriting(dir.File("results.db"));
-        Complete(new RunRepository(connection), plan, i => i);
+        using var connectionStore = ResultsStore.OpenForWriting(dir.File("results.db"));
+        Complete(new RunRepository(connectionStore), plan, i => i);
 
         var rows = connection.Query<(string LrSchedule, long Seeds, double Mean)>(
             "SELECT lr_schedule, seeds, mean_final_test_loss FROM config_summary ORDER BY lr_schedule;").ToList();
@@ -48,12 +49,14 @@ public sealed class PlansAndConfigurationsTests
         SweepPlan plan = Plans.Of("name: s\nvgg_width: 16\nrepeats: 2\ngrid:\n  lr: [0.1]\n", dir.File("s.yaml"));
         string path = dir.File("results.db");
         using (var connection = ResultsDatabase.OpenForWriting(path))
+        using (var connectionStore = ResultsStore.OpenForWriting(path))
         {
-            Complete(new RunRepository(connection), plan, i => i);
+            Complete(new RunRepository(connectionStore), plan, i => i);
             connection.Execute("UPDATE runs SET config_key = NULL;"); // as a version-3 database holds them
         }
 
         using var reopened = ResultsDatabase.OpenForWriting(path);
+        using var reopenedStore = ResultsStore.OpenForWriting(path);
 
         var keys = reopened.Query<string>("SELECT config_key FROM runs;").Distinct().ToList();
         Assert.That(keys, Is.EqualTo(new[] { RunIdentity.ConfigurationKey(plan.Runs[0].Config) }));
@@ -67,12 +70,13 @@ public sealed class PlansAndConfigurationsTests
         SweepPlan plan = Plans.Of("name: s\ngrid:\n  lr: [0.1, 0.01, 0.001]\n", dir.File("s.yaml"));
         SweepPlan shard = ShardPlanner.ShardOf(plan, new ShardSpec(0, 3));
         using var connection = ResultsDatabase.OpenForWriting(dir.File("results.db"));
-        var repository = new RunRepository(connection);
+        using var connectionStore = ResultsStore.OpenForWriting(dir.File("results.db"));
+        var repository = new RunRepository(connectionStore);
 
         repository.StartSweep(shard);
 
         Assert.That(shard.Runs, Has.Count.EqualTo(1));
-        Assert.That(repository.PlannedRunCount("s"), Is.EqualTo(3));
+        Assert.That(new ReportReads(connectionStore).PlannedRunCount("s"), Is.EqualTo(3));
         Assert.That(connection.Query<string>("SELECT run_id FROM sweep_plan ORDER BY position;"), Is.EqualTo(plan.Runs.Select(r => r.RunId)));
         Assert.That(connection.ExecuteScalar<string>("SELECT varying_settings FROM sweeps;"), Is.EqualTo("lr"));
     }
@@ -83,13 +87,15 @@ public sealed class PlansAndConfigurationsTests
         using var dir = new TempDir();
         SweepPlan plan = Plans.Of("name: s\ngrid:\n  lr: [0.1, 0.01, 0.001]\n", dir.File("s.yaml"));
         using var connection = ResultsDatabase.OpenForWriting(dir.File("results.db"));
-        var repository = new RunRepository(connection);
+        using var connectionStore = ResultsStore.OpenForWriting(dir.File("results.db"));
+        var repository = new RunRepository(connectionStore);
         Complete(repository, plan with { Runs = plan.Runs.Take(1).ToList(), WholePlanRunIds = plan.PlannedRunIds }, i => 1);
         File.Delete(dir.File("s.yaml")); // the report must not need the sweep file
 
-        var withPlan = Verdict.Of(ReportData.Read(repository, "s"), repository.PlannedRunCount("s"));
+        var reads = new ReportReads(connectionStore);
+        var withPlan = Verdict.Of(ReportData.Read(reads, "s"), reads.PlannedRunCount("s"));
         connection.Execute("DELETE FROM sweep_plan;"); // what a version-3 database holds
-        var withoutPlan = Verdict.Of(ReportData.Read(repository, "s"), repository.PlannedRunCount("s"));
+        var withoutPlan = Verdict.Of(ReportData.Read(reads, "s"), reads.PlannedRunCount("s"));
 
         Assert.That(withPlan[0], Does.Contain("the sweep file plans 3 runs, so 2 have not started"));
         Assert.That(withoutPlan[0], Does.Contain("written before Sweep stored each sweep's plan"));

@@ -23,6 +23,7 @@ public sealed class ResultsDatabaseTests
         }
         // Opening again applies nothing twice.
         using var again = ResultsDatabase.OpenForWriting(dir.File("sub/results.db"));
+        using var againStore = ResultsStore.OpenForWriting(dir.File("sub/results.db"));
         Assert.That(again.ExecuteScalar<long>("PRAGMA user_version;"), Is.EqualTo(ResultsDatabase.LatestVersion));
     }
 
@@ -60,7 +61,8 @@ public sealed class ResultsDatabaseTests
         using var dir = new TempDir();
         SweepPlan plan = SweepPlanner.Parse("name: s\ngrid:\n  lr: [0.1, 0.01]\n", dir.File("s.yaml"));
         using var connection = ResultsDatabase.OpenForWriting(dir.File("results.db"));
-        var repository = new RunRepository(connection);
+        using var connectionStore = ResultsStore.OpenForWriting(dir.File("results.db"));
+        var repository = new RunRepository(connectionStore);
         long sweepId = repository.StartSweep(plan);
         long environmentId = repository.RecordEnvironment(sweepId, new EnvironmentRow { Host = "h", Os = "o", Device = "cpu", ThreadCount = 2, TorchVersion = "t", TorchsharpVersion = "ts", DotnetVersion = "d" });
         PlannedRun run = plan.Runs[0];
@@ -73,9 +75,9 @@ public sealed class ResultsDatabaseTests
         repository.AddEpoch(run.RunId, new EpochMetrics(2, 1.0, 1.1, 0.9, 0.6, 0.1, 1.0, 100));
         repository.FinishRun(run.RunId, RunStatus.Completed, null, null);
 
-        RunRow row = repository.Runs("s").Single();
+        RunRow row = new ReportReads(connectionStore).Runs("s").Single();
         Assert.That((row.Status, row.FinalTestLoss, row.FinalTestAccuracy, row.FinalTrainLoss), Is.EqualTo((RunStatus.Completed, 0.9, 0.6, 1.0)));
-        Assert.That(repository.Epochs([run.RunId]).Select(e => e.TrainLoss), Is.EqualTo(new[] { 1.5, 1.0 }));
+        Assert.That(new ReportReads(connectionStore).Epochs([run.RunId]).Select(e => e.TrainLoss), Is.EqualTo(new[] { 1.5, 1.0 }));
         Assert.That(repository.StatusOf(plan.Runs.Select(r => r.RunId)), Is.EqualTo(new Dictionary<string, RunStatus> { [run.RunId] = RunStatus.Completed }));
         Assert.Throws<SqliteException>(() => repository.AddEpoch(run.RunId, new EpochMetrics(2, 0, 0, 0, 0, 0, 0, 0)), "one row per run and epoch");
     }

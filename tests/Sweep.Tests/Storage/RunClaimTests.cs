@@ -18,11 +18,13 @@ public sealed class RunClaimTests
         SweepPlan plan = SweepPlanner.Parse("name: s\ngrid:\n  lr: [0.1, 0.01]\n", dir.File("s.yaml"));
         string path = dir.File("results.db");
         using var first = ResultsDatabase.OpenForWriting(path);
+        using var firstStore = ResultsStore.OpenForWriting(path);
         using var second = ResultsDatabase.OpenForWriting(path);
+        using var secondStore = ResultsStore.OpenForWriting(path);
         // Another host: only the lease can tell whether its process lives. Both read one clock the test moves.
         var clock = new ManualClock(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
-        var a = new RunRepository(first, new WorkerIdentity("host-a", 101, "token-a"), clock);
-        var b = new RunRepository(second, new WorkerIdentity("host-b", 202, "token-b"), clock);
+        var a = new RunRepository(firstStore, new WorkerIdentity("host-a", 101, "token-a"), clock);
+        var b = new RunRepository(secondStore, new WorkerIdentity("host-b", 202, "token-b"), clock);
         long sweepA = a.StartSweep(plan), sweepB = b.StartSweep(plan);
         long envA = a.RecordEnvironment(sweepA, Env), envB = b.RecordEnvironment(sweepB, Env);
         PlannedRun run = plan.Runs[0];
@@ -56,7 +58,7 @@ public sealed class RunClaimTests
         Assert.That(first.ExecuteScalar<string>("SELECT status || ' ' || coalesce(claim_token, 'released') FROM runs WHERE run_id = @id", new { id = run.RunId }),
             Is.EqualTo("completed released"));
         Assert.That(a.ClaimRuns(sweepA, envA, [run], "cpu", 1, lease).FinishedElsewhere, Is.EqualTo(new[] { run }), "a finished run is not trained again");
-        Assert.That(a.Epochs([run.RunId]).Select(e => e.TrainLoss), Is.EqualTo(new[] { 1.0, 0.5 }));
+        Assert.That(new ReportReads(firstStore).Epochs([run.RunId]).Select(e => e.TrainLoss), Is.EqualTo(new[] { 1.0, 0.5 }));
     }
 
     [Test]
@@ -65,10 +67,11 @@ public sealed class RunClaimTests
         using var dir = new TempDir();
         SweepPlan plan = SweepPlanner.Parse("name: s\ngrid:\n  lr: [0.1]\n", dir.File("s.yaml"));
         using var connection = ResultsDatabase.OpenForWriting(dir.File("results.db"));
+        using var connectionStore = ResultsStore.OpenForWriting(dir.File("results.db"));
         using var exited = System.Diagnostics.Process.Start("true")!;
         exited.WaitForExit();
-        var dead = new RunRepository(connection, new WorkerIdentity(Environment.MachineName, exited.Id, "dead"));
-        var alive = new RunRepository(connection, new WorkerIdentity(Environment.MachineName, Environment.ProcessId, "alive"));
+        var dead = new RunRepository(connectionStore, new WorkerIdentity(Environment.MachineName, exited.Id, "dead"));
+        var alive = new RunRepository(connectionStore, new WorkerIdentity(Environment.MachineName, Environment.ProcessId, "alive"));
         long sweep = dead.StartSweep(plan);
         long env = dead.RecordEnvironment(sweep, Env);
         TimeSpan lease = TimeSpan.FromHours(1);
@@ -76,7 +79,7 @@ public sealed class RunClaimTests
         Assert.That(dead.ClaimRuns(sweep, env, plan.Runs, "cpu", 1, lease).Begun, Has.Count.EqualTo(1));
         Assert.That(alive.ClaimRuns(sweep, env, plan.Runs, "cpu", 1, lease).Begun, Has.Count.EqualTo(1),
             "the holder's process does not exist: no need to wait an hour");
-        Assert.That(new RunRepository(connection, new WorkerIdentity(Environment.MachineName, 1, "init")).ClaimRuns(sweep, env, plan.Runs, "cpu", 1, lease).Held,
+        Assert.That(new RunRepository(connectionStore, new WorkerIdentity(Environment.MachineName, 1, "init")).ClaimRuns(sweep, env, plan.Runs, "cpu", 1, lease).Held,
             Has.Count.EqualTo(1), "a live process (this one) keeps its claim");
     }
 }

@@ -15,7 +15,8 @@ internal static class StoredSweep
     {
         SweepPlan plan = SweepPlanner.Parse(Yaml, dir.Write("s.yaml", Yaml));
         using var connection = ResultsDatabase.OpenForWriting(db);
-        var repository = new RunRepository(connection);
+        using var connectionStore = ResultsStore.OpenForWriting(db);
+        var repository = new RunRepository(connectionStore);
         long sweepId = repository.StartSweep(plan);
         long environmentId = repository.RecordEnvironment(sweepId, new EnvironmentRow { Host = "h", Os = "o", Device = "cpu", ThreadCount = 1, TorchVersion = "t", TorchsharpVersion = "ts", DotnetVersion = "d" });
         string runId = plan.Runs[0].RunId;
