@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Spectre.Console.Cli;
 using Spectre.Console;
+using Sweep.Cli.Display;
 using Sweep.Kernel;
 using Sweep.Planning;
 using Sweep.Running;

@@ -1,12 +1,7 @@
 using System.ComponentModel;
 using Spectre.Console.Cli;
 using Spectre.Console;
-using Sweep.Kernel;
-using Sweep.Planning;
-using Sweep.Reporting;
-using Sweep.Running;
 using Sweep.Spec;
-using Sweep.Storage;
 
 namespace Sweep.Cli;
 
@@ -70,84 +65,11 @@ internal sealed class SweepCommand(IAnsiConsole console, CancellationTokenSource
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        SweepPlan plan = SweepPlanner.Load(settings.File, settings.DataDir);
-        PlanNotes.Write(console, plan);
-        if (settings.Fuse)
-        {
-            plan = plan with { Fuse = true };
-            PlanValidator.CheckHalving(plan.Runs, plan.Halving, fuse: true, settings.File);
-        }
-        string database = settings.Database ?? OutputLayout.DefaultDatabase;
-        if (settings.Shard is { } shardText)
-        {
-            ShardSpec shard = ShardSpec.Parse(shardText, Environment.GetEnvironmentVariable);
-            plan = ShardPlanner.ShardOf(plan, shard);
-            database = settings.Database ?? shard.DefaultDatabase;
-            console.WriteLine($"shard {shard}: {plan.Runs.Count} runs, results in {database}");
-            if (plan.Runs.Count == 0)
-            {
-                return ExitCodes.Success;
-            }
-        }
-        if (settings.DryRun)
-        {
-            PlanTable.Write(console, PlanPreviewReader.Read(plan, database), database);
-            return ExitCodes.Success;
-        }
-        if (Native.ExternalLibTorch.Describe() is { } libtorch)
-        {
-            console.WriteLine(libtorch);
-        }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, cancellationToken);
-        TimeSpan? liveEvery = settings.NoReport || settings.LiveEvery == 0 ? null : TimeSpan.FromSeconds(settings.LiveEvery);
-        SweepOutcome outcome = RunWithProgress(plan, database, settings.Parallel ?? plan.Parallel, TimeSpan.FromSeconds(settings.Lease), liveEvery, linked.Token);
-
-        console.WriteLine(
-            $"sweep '{plan.Name}': {outcome.Planned} runs, {outcome.Skipped} already done, {outcome.Completed} completed, " +
-            $"{outcome.Diverged} diverged, {outcome.Failed.Count} failed{(outcome.Pruned > 0 ? $", {outcome.Pruned} stopped by halving" : "")}{(outcome.ByOtherWorkers > 0 ? $", {outcome.ByOtherWorkers} finished by other workers" : "")}" +
-            $"{(outcome.Interrupted ? ", interrupted" : "")}; results in {database}");
-        foreach (var (run, error) in outcome.Failed)
-        {
-            console.WriteLine($"  failed: {run.RunId} {RunLabel.Of(run, plan.VaryingSettings)}: {error}");
-        }
-        if (outcome.Interrupted)
-        {
-            console.WriteLine("Run the same command again to continue with the runs that are not finished.");
-            return ExitCodes.Interrupted;
-        }
-        if (!settings.NoReport)
-        {
-            string outDir = new OutputLayout(database).ReportFolder;
-            using var store = ResultsStore.OpenForReading(database);
-            ReportResult report = ReportBuilder.Build(new ReportReads(store), plan.Name, outDir);
-            console.WriteLine($"report: {report.Figures.Count} figures, index.html and summary.md in {outDir}");
-            foreach (string line in report.Verdict)
-            {
-                console.WriteLine($"  {line}");
-            }
-        }
-        return outcome.Failed.Count > 0 ? ExitCodes.Failure : ExitCodes.Success;
-    }
-
-    private SweepOutcome RunWithProgress(SweepPlan plan, string database, int parallel, TimeSpan lease, TimeSpan? liveEvery, CancellationToken cancel)
-    {
-        if (!console.Profile.Capabilities.Interactive)
-        {
-            return Run(new PlainProgress(new AnsiConsoleWriter(console)));
-        }
-        return console.Progress()
-            .AutoClear(true)
-            .Columns(new ProgressBarColumn(), new PercentageColumn(), new TaskDescriptionColumn { Alignment = Justify.Left })
-            .Start(context => Run(new LiveProgress(console, context.AddTask("starting", maxValue: 1000))));
-
-        SweepOutcome Run(ISweepProgress progress)
-        {
-            if (liveEvery is not { } every)
-            {
-                return new SweepRunner(progress, parallel, plan.Fuse, plan.FuseMax, lease).Run(plan, database, cancel);
-            }
-            using var live = new LiveReport(progress, database, plan.Name, new OutputLayout(database).ReportFolder, every);
-            return new SweepRunner(live, parallel, plan.Fuse, plan.FuseMax, lease).Run(plan, database, cancel);
-        }
+        var options = new SweepPipeline.Options(
+            settings.File, settings.DataDir, settings.Database, settings.Parallel, settings.Fuse, settings.Shard, settings.DryRun,
+            LiveEvery: settings.NoReport || settings.LiveEvery == 0 ? null : TimeSpan.FromSeconds(settings.LiveEvery),
+            Lease: TimeSpan.FromSeconds(settings.Lease), Report: !settings.NoReport);
+        return new SweepPipeline(console).Run(options, linked.Token);
     }
 }

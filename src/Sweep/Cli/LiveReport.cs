@@ -1,18 +1,21 @@
 using System.Diagnostics;
 using Sweep.Kernel;
 using Sweep.Planning;
+using Sweep.Reporting;
 using Sweep.Running;
 using Sweep.Storage;
 
-namespace Sweep.Reporting;
+namespace Sweep.Cli;
 
 /// <summary>
-/// Keeps the report current while a sweep runs: redraws it after each run ends and at most every
-/// <paramref name="interval"/> after an epoch ends, on a background thread so training never
-/// waits, one redraw at a time, and never more often than ten times its own drawing time (so it
-/// takes at most about a tenth of the machine). Passes every progress call on unchanged.
+/// Keeps the report current while a sweep runs: an observer of progress that redraws the report
+/// after each run ends and at most every <paramref name="interval"/> after an epoch ends, on a
+/// background thread so training never waits, one redraw at a time, and never more often than ten
+/// times its own drawing time (so it takes at most about a tenth of the machine). It writes to the
+/// screen only through <paramref name="display"/>, which takes the display's lock itself: its
+/// drawing thread is not one of the runner's.
 /// </summary>
-internal sealed class LiveReport(ISweepProgress inner, string databasePath, string sweepName, string outDir, TimeSpan interval) : ISweepProgress, IDisposable
+internal sealed class LiveReport(SynchronizedProgress display, string databasePath, string sweepName, string outDir, TimeSpan interval) : ISweepProgress, IDisposable
 {
     private readonly Stopwatch _sinceLast = Stopwatch.StartNew();
     private readonly Lock _gate = new();
@@ -24,30 +27,33 @@ internal sealed class LiveReport(ISweepProgress inner, string databasePath, stri
     /// <summary>Redraws so far (for tests and the closing line).</summary>
     public int Redraws { get; private set; }
 
-    public void SweepStarting(SweepPlan plan, int toTrain, int alreadyDone, string databasePath) => inner.SweepStarting(plan, toTrain, alreadyDone, databasePath);
-
-    public void RunStarting(RunTicket run) => inner.RunStarting(run);
-
-    public void RunResumed(RunTicket run, int epoch) => inner.RunResumed(run, epoch);
-
-    public void Warning(string message) => inner.Warning(message);
-
-    public void Info(string message) => inner.Info(message);
-
-    public void Batch(RunTicket run, int epoch, int batch, int batches, double overallFraction, TimeSpan? remaining) =>
-        inner.Batch(run, epoch, batch, batches, overallFraction, remaining);
-
-    public void EpochFinished(RunTicket run, EpochMetrics metrics, TimeSpan? remaining)
+    public void SweepStarting(SweepPlan plan, int toTrain, int alreadyDone, string databasePath)
     {
-        inner.EpochFinished(run, metrics, remaining);
-        Redraw(force: false);
     }
 
-    public void RunFinished(RunTicket run, RunStatus status, string? message)
+    public void RunStarting(RunTicket run)
     {
-        inner.RunFinished(run, status, message);
-        Redraw(force: true);
     }
+
+    public void RunResumed(RunTicket run, int epoch)
+    {
+    }
+
+    public void Warning(string message)
+    {
+    }
+
+    public void Info(string message)
+    {
+    }
+
+    public void Batch(RunTicket run, int epoch, int batch, int batches, double overallFraction, TimeSpan? remaining)
+    {
+    }
+
+    public void EpochFinished(RunTicket run, EpochMetrics metrics, TimeSpan? remaining) => Redraw(force: false);
+
+    public void RunFinished(RunTicket run, RunStatus status, string? message) => Redraw(force: true);
 
     /// <summary>Stops redrawing and waits for a redraw in progress, so the final report is the last word.</summary>
     public void Dispose()
@@ -96,7 +102,7 @@ internal sealed class LiveReport(ISweepProgress inner, string databasePath, stri
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            inner.Warning($"the live report could not be drawn ({ex.Message}); training goes on, and the report is drawn again at the end");
+            display.Warning($"the live report could not be drawn ({ex.Message}); training goes on, and the report is drawn again at the end");
         }
         lock (_gate)
         {

@@ -1,6 +1,6 @@
 using Spectre.Console;
 
-namespace Sweep.Running;
+namespace Sweep.Cli.Display;
 
 /// <summary>A TextWriter that prints through an IAnsiConsole (above a live display, if one runs).</summary>
 internal sealed class AnsiConsoleWriter(IAnsiConsole console) : TextWriter

@@ -2,8 +2,9 @@ using System.Globalization;
 using Spectre.Console;
 using Sweep.Kernel;
 using Sweep.Planning;
+using Sweep.Running;
 
-namespace Sweep.Running;
+namespace Sweep.Cli.Display;
 
 /// <summary>
 /// Progress for a terminal: a live bar for the whole sweep (run i of N, epoch, batch, time left)

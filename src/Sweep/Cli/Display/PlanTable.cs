@@ -2,10 +2,11 @@ using System.Globalization;
 using Spectre.Console;
 using Sweep.Kernel;
 using Sweep.Planning;
+using Sweep.Running;
 using Sweep.Spec;
 using Sweep.Training;
 
-namespace Sweep.Running;
+namespace Sweep.Cli.Display;
 
 /// <summary>The plan table people read before training: one row per run, its status and estimate, then what fusion would do.</summary>
 internal static class PlanTable
