@@ -29,10 +29,7 @@ internal static class LrRangeTest
             {
                 double lr = LrCurve.LrAt(points.Count + 1, steps, startLr, endLr);
                 optimizer.SetLearningRates([lr]);
-                Tensor loss = nn.functional.cross_entropy(model.forward(batch.X), batch.Y);
-                optimizer.ZeroGrad();
-                loss.backward();
-                optimizer.Step();
+                Tensor loss = TrainingStep.Take(model.forward, optimizer, batch.X, batch.Y);
                 var (_, stop) = LrCurve.Next(points, ref average, lr, loss.item<float>());
                 if (stop || points.Count >= steps)
                 {

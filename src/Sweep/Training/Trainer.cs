@@ -9,7 +9,8 @@ using static TorchSharp.torch;
 namespace Sweep.Training;
 
 /// <summary>
-/// The one trainer core every run goes through: seeded model and data order, whole-batch
+/// The one trainer core every single run goes through (its step, <see cref="TrainingStep"/>, is also
+/// the fused packs' and the LR range test's): seeded model and data order, whole-batch
 /// normalisation and augmentation on the device, the loss accumulated on the device and read
 /// once per epoch, and an honest evaluation over the whole test set without augmentation.
 /// </summary>
@@ -123,15 +124,11 @@ internal sealed class Trainer
         TargetReached? reached = null;
         foreach (var (batch, batches, size, x, y) in images.Batches(config.BatchSize, config.Augment, random, cancel))
         {
-            Tensor loss = nn.functional.cross_entropy(model.forward(x), y);
-            optimizer.ZeroGrad();
-            loss.backward();
-            optimizer.Step();
+            Tensor detached = TrainingStep.Take(model.forward, optimizer, x, y);
 
             // Stay on the device: no per-step host synchronisation.
-            Tensor detached = loss.detach();
             lossSum.add_(detached * size);
-            lastLoss.copy_(detached.view(1));
+            lastLoss.copy_(detached);
             trained += size;
             observer.OnBatch(epoch, batch, batches);
             if (target?.After(model, batch, size, trained) is { } hit)

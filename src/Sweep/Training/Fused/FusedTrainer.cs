@@ -116,17 +116,8 @@ internal sealed class FusedTrainer
         using Tensor trained = tensor(Enumerable.Range(0, k).Where(i => active[i]).Select(i => (long)i).ToArray(), device: images.Device);
         foreach (var (batch, batches, size, x, y) in images.Batches(config.BatchSize, config.Augment, random, cancel))
         {
-            Tensor logits = network.forward(x);
-            long classes = logits.shape[2];
-            Tensor perSlice = nn.functional.cross_entropy(logits.reshape(k * size, classes), y.repeat(k), reduction: nn.Reduction.None)
-                .view(k, size).mean([1]);
             // Only the slices still training contribute; a frozen (diverged) slice gets no gradient.
-            Tensor total = perSlice.index_select(0, trained).sum();
-            optimizer.ZeroGrad();
-            total.backward();
-            optimizer.Step();
-
-            Tensor detached = perSlice.detach();
+            Tensor detached = TrainingStep.Take(network.forward, optimizer, x, y, trained);
             lossSum.add_(detached.to(float64) * size);
             lastLoss.copy_(detached);
             for (int i = 0; i < k; i++)
