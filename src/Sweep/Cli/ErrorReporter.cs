@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Spectre.Console.Cli;
 using Sweep.Kernel;
 using Sweep.Storage;
@@ -28,15 +27,9 @@ internal static class ErrorReporter
             case Exception other when DiskFullException.PathOf(other, null) is { } path:
                 stderr.WriteLine($"error: {new DiskFullException(path, other).Message}.");
                 return ExitCodes.Failure;
-            case SqliteException { SqliteErrorCode: 5 or 6 }:
-                // SQLITE_BUSY/LOCKED after the busy timeout: someone holds the write lock and is not letting go.
-                stderr.WriteLine("error: the results database stayed locked by another process for longer than the busy timeout "
-                    + "(a paused or hung sweep worker, or a SQLite browser with unwritten changes); resume, close or stop that process and run the command again.");
-                return ExitCodes.Failure;
-            case SqliteException { SqliteErrorCode: ResultsDatabase.Damaged }:
-                // Found after opening, by a query that reached the damaged pages.
-                stderr.WriteLine($"error: {ResultsDatabase.DamagedMessage(null)}");
-                return ExitCodes.InvalidInput;
+            case Exception store when StoreFailure.Describe(store) is { } failure:
+                stderr.WriteLine($"error: {failure.Message}");
+                return failure.UserInput ? ExitCodes.InvalidInput : ExitCodes.Failure;
             case System.Data.DataException data when UnreadableValue(data.Message) is { } value:
                 // Dapper met a value of another type than the column's (text in a REAL column): a database edited by hand.
                 stderr.WriteLine($"error: the results database holds a value Sweep cannot read, {value}; it was edited outside Sweep: correct that value with SQL or restore the file from a copy.");

@@ -3,8 +3,6 @@ using Sweep.Kernel;
 using Sweep.Planning;
 using Sweep.Storage;
 using Sweep.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Sweep.Running;
 
@@ -36,14 +34,7 @@ internal static class NoiseScaleMeter
         {
             cancel.ThrowIfCancellationRequested();
             DatasetPair data = datasets[DataRequest.For(run.Config)];
-            Device device = TorchDevice.Resolve(run.Config.Device);
-            TorchDevice.Prepare(run.Config, TorchDevice.ThreadsFor(run.Config), report);
-            using var model = ModelFactory.Create(run.Config, data.Info, device);
-            if (weights is not null)
-            {
-                model.load(weights);
-            }
-            NoiseScale scale = GradientNoiseScale.Measure(model, data, device, small, Math.Min(big, data.Train.Count), repeats, (ulong)run.Config.Seed);
+            NoiseScale scale = GradientNoiseScale.MeasureRun(run.Config, data, weights, small, Math.Min(big, data.Train.Count), repeats, report);
             store.Save(plan.Name, run.RunId, state, scale.SmallBatch, scale.BigBatch, repeats, scale.GradientSquared, scale.TraceSigma, scale.Simple);
             report(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"{run.RunId} ({RunLabel.Of(run, plan.VaryingSettings)}), {(state == "init" ? "initial weights" : "final weights")}: B_simple {scale.Simple:G4} (tr Σ {scale.TraceSigma:G4}, |G|² {scale.GradientSquared:G4}; batches {scale.SmallBatch} and {scale.BigBatch}, {repeats} repeats)"));

@@ -61,7 +61,7 @@ internal sealed record SweepSession(
     /// </summary>
     public int ThreadsPerRun(RunConfig config) => ThreadsPerRun(config, Parallel);
 
-    public static string DeviceName(RunConfig config) => TorchDevice.Resolve(config.Device).type.ToString().ToLowerInvariant();
+    public static string DeviceName(RunConfig config) => TorchDevice.NameOf(config.Device);
 
     private static int ThreadsPerRun(RunConfig config, int parallel) =>
         config.Deterministic && config.Threads > 0 ? config.Threads : Math.Max(1, TorchDevice.ThreadsFor(config) / Math.Max(1, parallel));

@@ -42,6 +42,19 @@ internal static class GradientNoiseScale
     /// (seeded) from the whole training set, the model in eval mode so that batch norm uses its
     /// running statistics and the loss of an image does not depend on the others in its batch.
     /// </summary>
+    /// <summary>Measures a run's model: its initial weights (seeded as the run's), or the final weights saved at <paramref name="weights"/>.</summary>
+    public static NoiseScale MeasureRun(RunConfig config, DatasetPair data, string? weights, int small, int big, int repeats, Action<string> warn)
+    {
+        Device device = TorchDevice.Resolve(config.Device);
+        TorchDevice.Prepare(config, TorchDevice.ThreadsFor(config), warn);
+        using var model = ModelFactory.Create(config, data.Info, device);
+        if (weights is not null)
+        {
+            model.load(weights);
+        }
+        return Measure(model, data, device, small, big, repeats, (ulong)config.Seed);
+    }
+
     public static NoiseScale Measure(nn.Module<Tensor, Tensor> model, DatasetPair data, Device device, int small, int big, int repeats, ulong seed)
     {
         using var images = new ImageTensors(data, device);

@@ -20,6 +20,9 @@ internal static class TorchDevice
 
     public static bool CudaAvailable => cuda.is_available();
 
+    /// <summary>The device a setting resolves to, by name ("cpu", "cuda"), for the record and for rooms without TorchSharp.</summary>
+    public static string NameOf(string setting) => Resolve(setting).type.ToString().ToLowerInvariant();
+
     /// <summary>The libtorch version, and where it came from when it is not the bundled one.</summary>
     public static string TorchVersion => ExternalLibTorch.Version is { } version ? $"{version} from {ExternalLibTorch.Folder}" : __version__;
 
