@@ -9,8 +9,11 @@ internal static class Choices
     /// <summary>Where a TorchScript model's first weights come from: the file, or the run's seed.</summary>
     public static IReadOnlyList<string> Inits { get; } = ["file", "seed"];
 
-    /// <summary>What a steps-to-target run watches: "none", or a metric of the validation or test set.</summary>
-    public static IReadOnlyList<string> TargetMetrics { get; } = ["none", "val_loss", "val_accuracy", "test_loss", "test_accuracy"];
+    /// <summary>
+    /// What a steps-to-target run watches: "none", or a ranking metric (Kernel/Metric) other than
+    /// the AUC, which evaluations during training skip (only the test set's, at each epoch's end, is recorded).
+    /// </summary>
+    public static IReadOnlyList<string> TargetMetrics { get; } = ["none", .. Metric.Ranking.Where(m => m != Metric.TestAuc).Select(m => m.Name)];
 
     public static IReadOnlyList<string> LrSchedules { get; } = ["constant", "step", "cosine"];
 

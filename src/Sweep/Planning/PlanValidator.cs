@@ -66,11 +66,11 @@ internal static class PlanValidator
         {
             throw new SweepInputException($"{path}: target_metric {config.TargetMetric} needs target_value, the value to reach.");
         }
-        if (config.TargetMetric.EndsWith("_accuracy", StringComparison.Ordinal) && value is <= 0 or > 1)
+        if (Metric.Named(config.TargetMetric).IsFraction && value is <= 0 or > 1)
         {
             throw new SweepInputException($"{path}: target_value {value} is not an accuracy; {config.TargetMetric} is a fraction from 0 to 1 (0.9 for 90%).");
         }
-        if (config.TargetMetric.StartsWith("val_", StringComparison.Ordinal) && config.ValidationSize is null)
+        if (Metric.Named(config.TargetMetric).NeedsValidation && config.ValidationSize is null)
         {
             throw new SweepInputException($"{path}: target_metric {config.TargetMetric} watches the validation set, but validation_size is not set; hold some training images out (validation_size: 6000) or watch test_loss.");
         }

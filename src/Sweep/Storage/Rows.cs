@@ -86,33 +86,28 @@ internal sealed record EnvironmentRow
     public string? GitCommit { get; init; }
 }
 
-/// <summary>A declared metric's value in each row type: the one place that maps a metric to a row's property.</summary>
+/// <summary>
+/// A declared metric's value in each row type: the one place that maps a metric to a row's
+/// properties. Every metric of <see cref="Metric.Ranking"/> has an entry (a test checks), so a new
+/// metric cannot fall back silently to another's value.
+/// </summary>
 internal static class MetricValues
 {
-    public static double? Final(this RunRow run, Metric metric) => metric.Name switch
+    /// <summary>A metric's value in a run (its final or best), in an exported run, and in an epoch; null where a row does not hold it.</summary>
+    internal sealed record Accessors(Func<RunRow, double?> Run, Func<RunRecord, double?> Record, Func<EpochRow, double?> Epoch);
+
+    internal static readonly IReadOnlyDictionary<Metric, Accessors> ByMetric = new Dictionary<Metric, Accessors>
     {
-        "val_loss" => run.BestValLoss,
-        "val_accuracy" => null,
-        "test_accuracy" => run.FinalTestAccuracy,
-        "test_auc" => run.FinalTestAuc,
-        _ => run.FinalTestLoss,
+        [Metric.TestLoss] = new(r => r.FinalTestLoss, r => r.FinalTestLoss, e => e.TestLoss),
+        [Metric.TestAccuracy] = new(r => r.FinalTestAccuracy, r => r.FinalTestAccuracy, e => e.TestAccuracy),
+        [Metric.TestAuc] = new(r => r.FinalTestAuc, r => r.FinalTestAuc, e => e.TestAuc),
+        [Metric.ValLoss] = new(r => r.BestValLoss, _ => null, e => e.ValLoss),
+        [Metric.ValAccuracy] = new(_ => null, _ => null, e => e.ValAccuracy),
     };
 
-    public static double? Final(this RunRecord run, Metric metric) => metric.Name switch
-    {
-        "val_loss" or "val_accuracy" => null,
-        "test_accuracy" => run.FinalTestAccuracy,
-        "test_auc" => run.FinalTestAuc,
-        _ => run.FinalTestLoss,
-    };
+    public static double? Final(this RunRow run, Metric metric) => ByMetric[metric].Run(run);
 
-    public static double? Value(this EpochRow epoch, Metric metric) => metric.Name switch
-    {
-        "val_loss" => epoch.ValLoss,
-        "val_accuracy" => epoch.ValAccuracy,
-        "test_accuracy" => epoch.TestAccuracy,
-        "test_auc" => epoch.TestAuc,
-        _ => epoch.TestLoss,
-    };
+    public static double? Final(this RunRecord run, Metric metric) => ByMetric[metric].Record(run);
+
+    public static double? Value(this EpochRow epoch, Metric metric) => ByMetric[metric].Epoch(epoch);
 }
-

@@ -1,3 +1,4 @@
+using Sweep.Kernel;
 using Sweep.Spec;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -23,7 +24,7 @@ internal sealed class TargetWatch(RunConfig config, ImageTensors images, Evaluat
         {
             return null;
         }
-        EvaluationSet set = config.TargetMetric.StartsWith("val_", StringComparison.Ordinal)
+        EvaluationSet set = Metric.Named(config.TargetMetric).NeedsValidation
             ? images.Validation ?? throw new InvalidOperationException("a validation target without validation images passed the plan check")
             : images.Test;
         long perEpoch = images.TrainedPerEpoch(config.BatchSize);
@@ -42,8 +43,10 @@ internal sealed class TargetWatch(RunConfig config, ImageTensors images, Evaluat
         }
         var (loss, accuracy, _) = Evaluation.Run(model, 1, x => model.forward(x).unsqueeze(0), images, set, withAuc: false);
         model.train();
-        double value = config.TargetMetric.EndsWith("_accuracy", StringComparison.Ordinal) ? accuracy[0] : loss[0];
-        bool reached = config.TargetMetric.EndsWith("_accuracy", StringComparison.Ordinal) ? value >= config.TargetValue : value <= config.TargetValue;
+        // Target metrics are losses (lower is better) or accuracies; the AUC is not evaluated here.
+        Metric metric = Metric.Named(config.TargetMetric);
+        double value = metric.LowerIsBetter ? loss[0] : accuracy[0];
+        bool reached = metric.LowerIsBetter ? value <= config.TargetValue : value >= config.TargetValue;
         return reached ? new TargetReached(stepsBefore + batchInEpoch, examples) : null;
     }
 }

@@ -123,3 +123,20 @@ public sealed class KindCatalogTests
         Assert.That(RunConfig.FromValues(config.ToValues().ToDictionary(p => p.Key, p => p.Value)), Is.EqualTo(config));
     }
 }
+
+/// <summary>Every declared metric can be read from every row type: no metric falls back to another's value.</summary>
+public sealed class MetricCatalogTests
+{
+    [Test]
+    public void Every_ranking_metric_has_its_row_accessors()
+    {
+        Assert.That(Sweep.Storage.MetricValues.ByMetric.Keys, Is.EquivalentTo(Sweep.Kernel.Metric.Ranking));
+    }
+
+    [Test]
+    public void Every_epoch_column_a_metric_names_exists_in_the_schema()
+    {
+        var columns = typeof(Sweep.Storage.EpochRow).GetProperties().Select(p => string.Concat(p.Name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString())));
+        Assert.That(Sweep.Kernel.Metric.Ranking.Select(m => m.EpochColumn).Where(c => !columns.Contains(c)), Is.Empty);
+    }
+}
