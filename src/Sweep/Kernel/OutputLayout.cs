@@ -2,7 +2,9 @@ namespace Sweep.Kernel;
 
 /// <summary>
 /// Where a sweep's outputs live, all derived from the results database's path: checkpoints and
-/// saved models in folders beside it, the report in its folder.
+/// saved models in folders beside it, the report in its folder. With a database server they live
+/// on this machine in the default folder (results/): checkpoints are local to the worker that
+/// writes them, and a run another machine resumes starts over from its first epoch.
 /// </summary>
 internal sealed record OutputLayout(string DatabasePath)
 {
@@ -11,7 +13,7 @@ internal sealed record OutputLayout(string DatabasePath)
 
     public static OutputLayout Default { get; } = new(DefaultDatabase);
 
-    public string Folder => Path.GetDirectoryName(Path.GetFullPath(DatabasePath))!;
+    public string Folder => Path.GetDirectoryName(Path.GetFullPath(DatabaseAddress.IsServer(DatabasePath) ? DefaultDatabase : DatabasePath))!;
 
     public string CheckpointFolder => Path.Combine(Folder, "checkpoints");
 

@@ -12,9 +12,9 @@ internal static class PlanPreviewReader
         IReadOnlyDictionary<string, RunStatus> statuses = new Dictionary<string, RunStatus>();
         IReadOnlyList<MeasuredSpeed> speeds = [];
         IReadOnlyDictionary<string, RunHolder> holders = new Dictionary<string, RunHolder>();
-        if (File.Exists(databasePath))
+        using ResultsStore? store = ResultsStore.OpenIfRecorded(databasePath);
+        if (store is not null)
         {
-            using var store = ResultsStore.OpenForReading(databasePath);
             var repository = new RunRepository(store);
             statuses = repository.StatusOf(plan.Runs.Select(r => r.RunId));
             speeds = repository.TrainingSpeeds();

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Sweep.Kernel;
@@ -12,11 +13,11 @@ internal static class ClaimLiveness
     /// longer exists: killed without a word, they are interrupted, whatever the row still says, and
     /// readers (plan, report, exports) show them so instead of "running" with a heartbeat growing old.
     /// </summary>
-    public static HashSet<string> Abandoned(SqliteConnection connection, IEnumerable<string> runIds, WorkerIdentity? worker = null)
+    public static HashSet<string> Abandoned(DbConnection connection, IEnumerable<string> runIds, WorkerIdentity? worker = null)
     {
         WorkerIdentity me = worker ?? WorkerIdentity.ThisProcess();
         return connection.Query<(string RunId, string? Host, long? Pid)>(
-                "SELECT run_id, claim_host, claim_pid FROM runs WHERE status = @running AND claim_pid IS NOT NULL AND run_id IN @ids;",
+                $"SELECT run_id, claim_host, claim_pid FROM runs WHERE status = @running AND claim_pid IS NOT NULL AND {StoredValues.InList(connection, "run_id", "@ids")};",
                 new { running = RunStatus.Running.Text(), ids = runIds.ToArray() })
             .Where(r => r.Host is { } host && r.Pid is { } pid && me.SeesGone(host, (int)pid))
             .Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);

@@ -30,7 +30,7 @@ internal sealed class HalvingRepository(ResultsStore store)
         store.Read<IReadOnlyDictionary<string, (RunStatus Status, double? Value)>>(connection =>
     {
         // The column comes from the declared metric (Kernel/Metric), never from input.
-        string sql = $"SELECT r.run_id, r.status, e.{Metric.Named(metric).EpochColumn} FROM runs r LEFT JOIN epochs e ON e.run_id = r.run_id AND e.epoch = @epoch WHERE r.run_id IN @ids;";
+        string sql = $"SELECT r.run_id, r.status, e.{Metric.Named(metric).EpochColumn} FROM runs r LEFT JOIN epochs e ON e.run_id = r.run_id AND e.epoch = @epoch WHERE {InList(connection, "r.run_id", "@ids")};";
         return connection.Query<(string RunId, string Status, double? Value)>(sql, new { ids = runIds.ToList(), epoch })
             .ToDictionary(r => r.RunId, r => (RunStatusText.Parse(r.Status), r.Value));
     });
@@ -38,7 +38,7 @@ internal sealed class HalvingRepository(ResultsStore store)
     /// <summary>Each stored run's status and last stored epoch (0 without epochs); runs without a row are absent.</summary>
     public IReadOnlyDictionary<string, (RunStatus Status, int LastEpoch)> Progress(IEnumerable<string> runIds) =>
         store.Read<IReadOnlyDictionary<string, (RunStatus Status, int LastEpoch)>>(connection => connection.Query<(string RunId, string Status, long LastEpoch)>(
-            "SELECT r.run_id, r.status, ifnull((SELECT max(e.epoch) FROM epochs e WHERE e.run_id = r.run_id), 0) FROM runs r WHERE r.run_id IN @ids;",
+            $"SELECT r.run_id, r.status, coalesce((SELECT max(e.epoch) FROM epochs e WHERE e.run_id = r.run_id), 0) FROM runs r WHERE {InList(connection, "r.run_id", "@ids")};",
             new { ids = runIds.ToList() })
         .ToDictionary(r => r.RunId, r => (RunStatusText.Parse(r.Status), (int)r.LastEpoch)));
 
@@ -50,8 +50,8 @@ internal sealed class HalvingRepository(ResultsStore store)
         {
             connection.Execute(
                 """
-                INSERT OR IGNORE INTO halving_decisions (halving_key, run_id, rung_epoch, metric, value, configuration_mean, group_name, rank, kept, decided_at)
-                VALUES (@halvingKey, @RunId, @RungEpoch, @metric, @Value, @ConfigurationMean, @Group, @Rank, @Kept, @now);
+                INSERT INTO halving_decisions (halving_key, run_id, rung_epoch, metric, value, configuration_mean, group_name, rank, kept, decided_at)
+                VALUES (@halvingKey, @RunId, @RungEpoch, @metric, @Value, @ConfigurationMean, @Group, @Rank, @Kept, @now) ON CONFLICT DO NOTHING;
                 """,
                 new { halvingKey, d.RunId, d.RungEpoch, metric, Value = Number(d.Value), ConfigurationMean = Number(d.ConfigurationMean), d.Group, d.Rank, Kept = d.Kept ? 1 : 0, now }, tx);
             if (!d.Kept)
@@ -61,7 +61,8 @@ internal sealed class HalvingRepository(ResultsStore store)
                 connection.Execute(
                     """
                     UPDATE runs SET status = @pruned, error = NULL,
-                        pruned_at_epoch = max(@RungEpoch, ifnull((SELECT max(e.epoch) FROM epochs e WHERE e.run_id = runs.run_id), 0))
+                        pruned_at_epoch = CASE WHEN coalesce((SELECT max(e.epoch) FROM epochs e WHERE e.run_id = runs.run_id), 0) > @RungEpoch
+                            THEN (SELECT max(e.epoch) FROM epochs e WHERE e.run_id = runs.run_id) ELSE @RungEpoch END
                     WHERE run_id = @RunId AND status = @paused;
                     """,
                     new { pruned = RunStatus.Pruned.Text(), paused = RunStatus.Interrupted.Text(), d.RunId, d.RungEpoch }, tx);

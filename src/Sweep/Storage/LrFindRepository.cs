@@ -23,7 +23,7 @@ internal sealed class LrFindRepository(ResultsStore store)
             new
             {
                 sweepName, batchSize, configJson, Now = StoredValues.Now(),
-                startLr, endLr, steps, curve.StoppedEarly, Steepest = curve.SteepestDescent(), MinimumOverTen = curve.MinimumOverTen(),
+                startLr, endLr, steps, StoppedEarly = curve.StoppedEarly ? 1 : 0, Steepest = curve.SteepestDescent(), MinimumOverTen = curve.MinimumOverTen(),
             }, tx);
         connection.Execute(
             "INSERT INTO lr_find_points (lr_find_id, step, lr, loss, smoothed_loss) VALUES (@id, @Step, @Lr, @Loss, @Smoothed);",

@@ -22,7 +22,7 @@ internal sealed class ReportReads(ResultsStore store)
                    best_test_loss, best_test_accuracy, best_test_auc, target_steps, target_examples, final_train_eval_loss,
                    error, fused_pack, config_json
             FROM runs
-            WHERE @sweepName IS NULL OR run_id IN (
+            WHERE CAST(@sweepName AS TEXT) IS NULL OR run_id IN (
                 SELECT sr.run_id FROM sweep_runs sr JOIN sweeps s ON s.sweep_id = sr.sweep_id WHERE s.name = @sweepName)
             ORDER BY dataset, model, batch_size, lr, seed;
             """, new { sweepName }).ToList();
@@ -34,10 +34,10 @@ internal sealed class ReportReads(ResultsStore store)
     public IReadOnlyList<RunRow> AllRuns() => Runs(null);
 
     public IReadOnlyList<EpochRow> Epochs(IEnumerable<string> runIds) => store.Read<IReadOnlyList<EpochRow>>(connection => connection.Query<EpochRow>(
-        """
+        $"""
         SELECT run_id, epoch, train_loss, last_batch_loss, test_loss, test_accuracy, learning_rate, seconds, images_per_second, test_auc,
                val_loss, val_accuracy, train_eval_loss, train_eval_accuracy
-        FROM epochs WHERE run_id IN @ids ORDER BY run_id, epoch;
+        FROM epochs WHERE {StoredValues.InList(connection, "run_id", "@ids")} ORDER BY run_id, epoch;
         """, new { ids = runIds.ToArray() }).ToList());
 
     /// <summary>The environment of the most recent invocation.</summary>

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -25,7 +26,7 @@ internal sealed partial class RunRepository
     public ClaimResult ClaimRuns(long sweepId, long environmentId, IReadOnlyList<PlannedRun> runs, string usedDevice, int usedThreads, TimeSpan lease) => store.Write((connection, tx) =>
     {
         var rows = connection.Query<ClaimRow>(
-                "SELECT run_id, status, claim_host, claim_pid, claim_token, heartbeat_at FROM runs WHERE run_id IN @ids;",
+                $"SELECT run_id, status, claim_host, claim_pid, claim_token, heartbeat_at FROM runs WHERE {InList(connection, "run_id", "@ids")};",
                 new { ids = runs.Select(r => r.RunId).ToArray() }, tx)
             .ToDictionary(r => r.RunId);
         DateTime now = _clock.GetUtcNow().UtcDateTime;
@@ -38,7 +39,7 @@ internal sealed partial class RunRepository
         }
         foreach (PlannedRun done in finished)
         {
-            connection.Execute("INSERT OR IGNORE INTO sweep_runs (sweep_id, run_id) VALUES (@sweepId, @RunId);", new { sweepId, done.RunId }, tx);
+            connection.Execute("INSERT INTO sweep_runs (sweep_id, run_id) VALUES (@sweepId, @RunId) ON CONFLICT DO NOTHING;", new { sweepId, done.RunId }, tx);
         }
         var begun = runs.Except(finished).ToList();
         foreach (PlannedRun run in begun)
@@ -63,14 +64,14 @@ internal sealed partial class RunRepository
         string[] ids = runIds.ToArray();
         HashSet<string> abandoned = ClaimLiveness.Abandoned(connection, ids, worker);
         return connection.Query<ClaimRow>(
-                "SELECT run_id, status, claim_host, claim_pid, claim_token, heartbeat_at FROM runs WHERE run_id IN @ids AND status = @running AND claim_token IS NOT NULL;",
+                $"SELECT run_id, status, claim_host, claim_pid, claim_token, heartbeat_at FROM runs WHERE {InList(connection, "run_id", "@ids")} AND status = @running AND claim_token IS NOT NULL;",
                 new { ids, running = RunStatus.Running.Text() })
             .Where(r => !abandoned.Contains(r.RunId))
             .ToDictionary(r => r.RunId, HolderOf);
     });
 
     /// <summary>Refuses a write for a run this worker no longer holds (a repository without a worker writes freely).</summary>
-    private void EnsureHeld(SqliteConnection connection, string runId, SqliteTransaction tx)
+    private void EnsureHeld(DbConnection connection, string runId, DbTransaction tx)
     {
         if (worker is null)
         {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -64,13 +65,13 @@ internal sealed partial class RunRepository(ResultsStore store, WorkerIdentity? 
     {
         string[] ids = runIds.ToArray();
         HashSet<string> abandoned = ClaimLiveness.Abandoned(connection, ids, worker);
-        return connection.Query<(string RunId, string Status)>("SELECT run_id, status FROM runs WHERE run_id IN @ids;", new { ids })
+        return connection.Query<(string RunId, string Status)>($"SELECT run_id, status FROM runs WHERE {InList(connection, "run_id", "@ids")};", new { ids })
             .ToDictionary(r => r.RunId, r => abandoned.Contains(r.RunId) ? RunStatus.Interrupted : RunStatusText.Parse(r.Status));
     });
 
     /// <summary>Records that a sweep asked for an already finished run.</summary>
     public void LinkRun(long sweepId, string runId) => store.Write((connection, tx) => connection.Execute(
-        "INSERT OR IGNORE INTO sweep_runs (sweep_id, run_id) VALUES (@sweepId, @runId);", new { sweepId, runId }, tx));
+        "INSERT INTO sweep_runs (sweep_id, run_id) VALUES (@sweepId, @runId) ON CONFLICT DO NOTHING;", new { sweepId, runId }, tx));
 
     /// <summary>Marks a run as running (creating its row) with the device and threads it trains on, claimed by this worker.</summary>
     public void BeginRun(long sweepId, long environmentId, PlannedRun run, string usedDevice, int usedThreads) => store.Write((connection, tx) =>
@@ -79,7 +80,7 @@ internal sealed partial class RunRepository(ResultsStore store, WorkerIdentity? 
         return 0;
     });
 
-    private void BeginRunIn(SqliteConnection connection, SqliteTransaction tx, long sweepId, long environmentId, PlannedRun run, string usedDevice, int usedThreads)
+    private void BeginRunIn(DbConnection connection, DbTransaction tx, long sweepId, long environmentId, PlannedRun run, string usedDevice, int usedThreads)
     {
         RunConfig c = run.Config;
         connection.Execute(
@@ -106,13 +107,13 @@ internal sealed partial class RunRepository(ResultsStore store, WorkerIdentity? 
             new
             {
                 run.RunId, sweepId, environmentId, c.Dataset, c.Model, c.Optimizer, c.Lr, c.BatchSize, c.Epochs, c.Seed,
-                c.TrainSize, c.TestSize, c.Augment, c.Momentum, c.WeightDecay, c.FinalRelu, c.Device, c.Threads,
-                c.Deterministic, c.DivergenceFactor, c.DataDir, Json = c.ToJson(), Now = Now(), usedDevice, usedThreads,
+                c.TrainSize, c.TestSize, Augment = Flag(c.Augment), c.Momentum, c.WeightDecay, FinalRelu = Flag(c.FinalRelu), c.Device, c.Threads,
+                Deterministic = Flag(c.Deterministic), c.DivergenceFactor, c.DataDir, Json = c.ToJson(), Now = Now(), usedDevice, usedThreads,
                 Running = RunStatus.Running.Text(), ConfigKey = RunIdentity.ConfigurationKey(c),
                 ClaimHost = worker?.Host, ClaimPid = worker?.Pid, ClaimToken = worker?.Token,
                 ModelFile = c.ModelFile.Length > 0 ? c.ModelFile : null, ModelSha256 = c.ModelSha256.Length > 0 ? c.ModelSha256 : null,
             }, tx);
-        connection.Execute("INSERT OR IGNORE INTO sweep_runs (sweep_id, run_id) VALUES (@sweepId, @RunId);",
+        connection.Execute("INSERT INTO sweep_runs (sweep_id, run_id) VALUES (@sweepId, @RunId) ON CONFLICT DO NOTHING;",
             new { sweepId, run.RunId }, tx);
     }
 

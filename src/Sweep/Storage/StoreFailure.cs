@@ -17,6 +17,16 @@ internal static class StoreFailure
             + "(a paused or hung sweep worker, or a SQLite browser with unwritten changes); resume, close or stop that process and run the command again.", false),
         // Found after opening, by a query that reached the damaged pages.
         SqliteException { SqliteErrorCode: ResultsDatabase.Damaged } => (ResultsDatabase.DamagedMessage(null), true),
+        StoreUnavailableException gone => (gone.Message, false),
         _ => null,
     };
+
+    /// <summary>
+    /// Whether a server error means the server or the connection is gone (network, shutdown,
+    /// restart), not that a statement was wrong: classes 08 (connection) and 57P (operator
+    /// intervention), or a failure below the protocol.
+    /// </summary>
+    public static bool IsServerGone(Npgsql.NpgsqlException ex) => ex is Npgsql.PostgresException pg
+        ? pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("57P", StringComparison.Ordinal)
+        : true;
 }

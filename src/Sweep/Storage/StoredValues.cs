@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
@@ -14,6 +15,16 @@ internal static class StoredValues
 
     /// <summary>SQLite has no NaN (it refuses to bind one); store NULL. Infinities are kept.</summary>
     public static double? Number(double value) => double.IsNaN(value) ? null : value;
+
+    /// <summary>
+    /// "column is one of the list parameter": Dapper writes a list out as one parameter per item for
+    /// SQLite (IN @ids) and passes it whole as an array to PostgreSQL, which takes = ANY(@ids).
+    /// </summary>
+    public static string InList(DbConnection connection, string column, string parameter) =>
+        connection is Npgsql.NpgsqlConnection ? $"{column} = ANY({parameter})" : $"{column} IN {parameter}";
+
+    /// <summary>A flag as stored: 1 or 0 (an integer column in SQLite and PostgreSQL alike).</summary>
+    public static int Flag(bool value) => value ? 1 : 0;
 
     /// <inheritdoc cref="Number(double)"/>
     public static double? Number(double? value) => value is { } v ? Number(v) : null;
