@@ -68,7 +68,7 @@ internal sealed class ClaimKeeper : IDisposable
                 h.MarkLost();
             }
         }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex) when (ex is System.Data.Common.DbException or StoreUnavailableException or ObjectDisposedException or InvalidOperationException)
         {
             // A busy or closing database: the next beat tries again, well inside the lease.
             _warn($"could not refresh the heartbeat of this worker's runs ({ex.Message}); trying again");

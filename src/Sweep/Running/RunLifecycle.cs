@@ -174,6 +174,12 @@ internal sealed class RunLifecycle(SweepSession session, ISweepProgress progress
             }
             throw new DiskFullException(path, ex);
         }
+        catch (StoreUnavailableException)
+        {
+            // The database server is gone: nothing more can be written, this worker's claim lapses and
+            // the run is resumed from its last stored epoch (and checkpoint) when the sweep runs again.
+            throw;
+        }
         catch (OperationCanceledException)
         {
             return AllOrTakenOver(tickets, tickets.Select(t => End(t, RunStatus.Interrupted, null,

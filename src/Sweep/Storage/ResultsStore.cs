@@ -137,6 +137,11 @@ internal sealed class ResultsStore : IDisposable
         {
             throw new StoreUnavailableException(server.ToString(), ex);
         }
+        catch (InvalidOperationException ex) when (_server is { } server && _connection.State != System.Data.ConnectionState.Open)
+        {
+            // The connection broke on an earlier statement (another thread's): it is not reopened mid-sweep.
+            throw new StoreUnavailableException(server.ToString(), ex);
+        }
     }
 
     public void Dispose() => _connection.Dispose();

@@ -33,10 +33,20 @@ internal sealed class PostgresServer : IDisposable
     {
         get
         {
-            Requirement.Installed(Binaries() is not null, "PostgreSQL's server programs (Debian's postgresql) are not installed");
+            Require();
             return SharedServer.Value;
         }
     }
+
+    /// <summary>A server of the test's own, which it may stop and start.</summary>
+    public static PostgresServer StartOwn()
+    {
+        Require();
+        return Start();
+    }
+
+    private static void Require() =>
+        Requirement.Installed(Binaries() is not null, "PostgreSQL's server programs (Debian's postgresql) are not installed");
 
     public static void StopShared()
     {
@@ -68,8 +78,7 @@ internal sealed class PostgresServer : IDisposable
         return connection;
     }
 
-    /// <summary>Starts a server of its own (one a test may stop).</summary>
-    public static PostgresServer Start()
+    private static PostgresServer Start()
     {
         string bin = Binaries() ?? throw new InvalidOperationException("no PostgreSQL binaries");
         string folder = Path.Combine(Path.GetTempPath(), $"sweep-pg-{Guid.NewGuid():N}");
@@ -82,14 +91,17 @@ internal sealed class PostgresServer : IDisposable
             "local all all trust\nhost all guarded 127.0.0.1/32 scram-sha-256\nhost all all 127.0.0.1/32 trust\n");
         OwnForServer(folder);
         var server = new PostgresServer(folder, bin, FreePort());
-        server.Control("start", "-w", "-t", "60", "-l", Path.Combine(folder, "log"),
-            "-o", $"-p {server.Port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50");
+        server.Restart();
         using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={server.Port};Username=sweep;Database=postgres;Pooling=false");
         connection.Open();
         using var command = new NpgsqlCommand("CREATE ROLE guarded LOGIN PASSWORD 'right'; ", connection);
         command.ExecuteNonQuery();
         return server;
     }
+
+    /// <summary>Starts the server (again, after <see cref="Kill"/>) on its port, with its data.</summary>
+    public void Restart() => Control("start", "-w", "-t", "60", "-l", Path.Combine(_folder, "log"),
+        "-o", $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50");
 
     /// <summary>Stops the server at once, as a crash or a lost network would (no goodbye to clients).</summary>
     public void Kill() => Control("stop", "-m", "immediate", "-w");
