@@ -12,17 +12,17 @@ internal sealed class MergeCommand(IAnsiConsole console) : Command<MergeCommand.
     public sealed class Settings : CommandSettings
     {
         [CommandArgument(0, "<DB>")]
-        [Description("Shard databases to merge, e.g. results/shards/*.db.")]
+        [Description("Databases to merge: shard files such as results/shards/*.db, or a postgresql:// URL.")]
         public string[] Sources { get; init; } = [];
 
         [CommandOption("--into <PATH>")]
-        [Description("The database to merge into (created if missing).")]
+        [Description("The database to merge into: a file (created if missing) or a postgresql:// URL.")]
         [DefaultValue(OutputLayout.DefaultDatabase)]
         public string Into { get; init; } = OutputLayout.DefaultDatabase;
 
         public override ValidationResult Validate() =>
             Sources.Length == 0 ? ValidationResult.Error("merge needs at least one database to merge, for example results/shards/*.db.") :
-            string.IsNullOrWhiteSpace(Into) ? ValidationResult.Error("--into needs a file path.") :
+            string.IsNullOrWhiteSpace(Into) ? ValidationResult.Error("--into needs a file path or a postgresql:// URL.") :
             ValidationResult.Success();
 
         [CommandOption("--allow-other-sweeps")]

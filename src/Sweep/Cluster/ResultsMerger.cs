@@ -7,7 +7,8 @@ namespace Sweep.Cluster;
 internal sealed record MergeReport(int Databases, int RunsAdded, int RunsReplaced, int RunsKept, long Epochs);
 
 /// <summary>
-/// Merges shard databases into one. Idempotent: sweeps and environments are matched by their
+/// Merges results databases into one: shard files into a file or a server, a server's sweeps into a
+/// file (to mail or archive), one server into another. Idempotent: sweeps and environments are matched by their
 /// recorded identity, and a run is only replaced by a more complete record of itself, so merging
 /// twice changes nothing; every table comes along (Storage/DatabaseMerge). Every source is checked
 /// before the target is touched; a source of an older schema is read as if brought up to date.
@@ -20,19 +21,19 @@ internal static class ResultsMerger
         {
             throw new SweepInputException("merge needs at least one database to merge, for example results/shards/*.db.");
         }
-        string targetFull = Path.GetFullPath(target);
+        string targetFull = FullName(target);
         var names = new SortedSet<string>(StringComparer.Ordinal);
         foreach (string source in sources)
         {
-            if (Path.GetFullPath(source) == targetFull)
+            if (FullName(source) == targetFull)
             {
                 throw new SweepInputException($"{source} is the merge target itself; list only the shard databases.");
             }
             names.UnionWith(SweepNames(source));
         }
-        if (File.Exists(target))
+        using (ResultsStore? existing = ResultsStore.OpenIfRecorded(target))
         {
-            names.UnionWith(SweepNames(target));
+            names.UnionWith(existing is null ? [] : new ReportReads(existing).SweepNames());
         }
         if (names.Count > 1 && !allowOtherSweeps)
         {
@@ -49,6 +50,8 @@ internal static class ResultsMerger
         }
         return new MergeReport(sources.Count, added, replaced, kept, epochs);
     }
+
+    private static string FullName(string database) => DatabaseAddress.IsServer(database) ? database : Path.GetFullPath(database);
 
     private static IReadOnlyList<string> SweepNames(string database)
     {

@@ -126,6 +126,22 @@ internal sealed class ResultsStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// On a server: runs <paramref name="work"/> in one write transaction with the tables of the SQLite
+    /// file at <paramref name="path"/> loaded into temporary tables src_* (dropped at commit).
+    /// </summary>
+    public T WithSourceTables<T>(string path, IReadOnlyList<string> tables, Func<DbConnection, DbTransaction, T> work) => Write((connection, transaction) =>
+    {
+        using var file = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        file.Open();
+        foreach (string table in tables)
+        {
+            connection.Execute($"DROP TABLE IF EXISTS pg_temp.src_{table}; CREATE TEMP TABLE src_{table} (LIKE {table}) ON COMMIT DROP;", transaction: transaction);
+            TableRows.Copy(file, table, connection, transaction, "src_" + table, table);
+        }
+        return work(connection, transaction);
+    });
+
     /// <summary>A server that stopped answering is one error naming it; the connection is not reused.</summary>
     private T Guarded<T>(Func<T> work)
     {

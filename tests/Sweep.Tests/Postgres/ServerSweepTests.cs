@@ -19,7 +19,7 @@ public sealed partial class ServerSweepTests
         using var dir = new TempDir();
         dir.Write("s.yaml", Grid);
 
-        CliResult onServer = SweepCli.Run(dir.Path, "sweep", "s.yaml", "--db", url, "--no-report");
+        CliResult onServer = SweepCli.Run(dir.Path, "sweep", "s.yaml", "--db", url, "--live-every", "1");
         CliResult onFile = SweepCli.Run(dir.Path, "sweep", "s.yaml", "--db", "file/results.db", "--no-report");
         CliResult report = SweepCli.Run(dir.Path, "report", "--db", url, "--out", "report");
         CliResult csv = SweepCli.Run(dir.Path, "export", "csv", "--db", url, "--out", "csv");
@@ -27,6 +27,8 @@ public sealed partial class ServerSweepTests
 
         Assert.That(onServer.ExitCode, Is.EqualTo(0), onServer.ToString());
         Assert.That(onServer.Stdout, Does.Contain("6 completed").And.Contain($"results in {url}"));
+        Assert.That(onServer.Stdout, Does.Contain("report:").And.Contain(Path.Combine(dir.Path, "results")), "the report of a server sweep goes to results/ here");
+        Assert.That(File.Exists(dir.File("results/index.html")), Is.True);
         Assert.That(onFile.ExitCode, Is.EqualTo(0), onFile.ToString());
         Assert.That(report.ExitCode, Is.EqualTo(0), report.ToString());
         Assert.That(File.Exists(dir.File("report/index.html")), Is.True);
