@@ -34,6 +34,10 @@ internal sealed partial class SlurmCommand(IAnsiConsole console) : Command<Slurm
         [DefaultValue("04:00:00")]
         public string Time { get; init; } = "04:00:00";
 
+        [CommandOption("--db <URL>")]
+        [Description("A postgresql:// URL every array task writes to: tasks share the runs (no shards, no merge step; halving allowed) and a report job follows.")]
+        public string? Database { get; init; }
+
         [CommandOption("--out <DIR>")]
         [Description("Where to write the scripts.")]
         [DefaultValue("results/slurm")]
@@ -44,6 +48,7 @@ internal sealed partial class SlurmCommand(IAnsiConsole console) : Command<Slurm
             GpusPerTask is < 0 ? ValidationResult.Error("--gpus-per-task must be 0 or more.") :
             !TimePattern().IsMatch(Time) ? ValidationResult.Error($"--time '{Time}' is not HH:MM:SS or D-HH:MM:SS.") :
             Partition is { } p && !NamePattern().IsMatch(p) ? ValidationResult.Error($"--partition '{p}' is not a partition name.") :
+            Database is { } db && !DatabaseAddress.IsServer(db) ? ValidationResult.Error($"--db '{db}' is not a database server URL; array tasks share a postgresql://user@host:port/name database (files are per shard: leave --db out).") :
             ValidationResult.Success();
     }
 
@@ -56,13 +61,27 @@ internal sealed partial class SlurmCommand(IAnsiConsole console) : Command<Slurm
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         SweepPlan plan = SweepPlanner.Load(settings.File);
-        ShardPlanner.CheckShardable(plan, "remove 'halving' to split the sweep over array tasks, or submit one job that runs 'sweep' on the whole file");
+        if (settings.Database is { } server)
+        {
+            Storage.Postgres.PostgresAddress.Parse(server); // a malformed URL is refused before any script is written
+        }
+        else
+        {
+            ShardPlanner.CheckShardable(plan, "remove 'halving' to split the sweep over array tasks, give --db postgresql://… so the tasks share one database, or submit one job that runs 'sweep' on the whole file");
+        }
         int shards = settings.Shards ?? Math.Min(plan.Runs.Count, 16);
         OutputFolder.Ensure(settings.Out, "--out");
         var scripts = SlurmScripts.Write(plan, Path.GetFullPath(settings.File), shards, settings.Partition, settings.GpusPerTask,
-            settings.Time, Path.GetFullPath(settings.Out), Environment.CurrentDirectory);
-        var sizes = ShardPlanner.Partition(plan.Runs, shards).Select(s => s.Count);
-        console.WriteLine($"sweep '{plan.Name}': {plan.Runs.Count} runs over {shards} array tasks ({string.Join(", ", sizes)} runs each).");
+            settings.Time, Path.GetFullPath(settings.Out), Environment.CurrentDirectory, settings.Database);
+        if (settings.Database is { } url)
+        {
+            console.WriteLine($"sweep '{plan.Name}': {plan.Runs.Count} runs shared by {shards} array tasks through {url} (each task claims the next run).");
+        }
+        else
+        {
+            var sizes = ShardPlanner.Partition(plan.Runs, shards).Select(s => s.Count);
+            console.WriteLine($"sweep '{plan.Name}': {plan.Runs.Count} runs over {shards} array tasks ({string.Join(", ", sizes)} runs each).");
+        }
         console.WriteLine($"wrote {scripts.Array}, {scripts.Merge} and {scripts.Submit}");
         console.WriteLine($"submit with: bash {scripts.Submit}");
         return ExitCodes.Success;

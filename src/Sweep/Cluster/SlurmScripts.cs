@@ -5,13 +5,15 @@ using Sweep.Planning;
 namespace Sweep.Cluster;
 
 /// <summary>
-/// Writes a Slurm job array (one task per shard, each with its own database so no two tasks write
-/// one SQLite file over a shared file system), a merge job that depends on it, and a submit script.
+/// Writes a Slurm job array, a job that depends on it, and a submit script. With files, each task
+/// trains one shard into a database of its own (no two tasks write one SQLite file over a shared
+/// file system) and the second job merges them; with a database server, every task runs the whole
+/// sweep against it, claiming runs as they come, and the second job only draws the report.
 /// </summary>
 internal static class SlurmScripts
 {
     public static (string Array, string Merge, string Submit) Write(SweepPlan plan, string sweepFile, int shards, string? partition,
-        int? gpusPerTask, string time, string outDir, string workDir)
+        int? gpusPerTask, string time, string outDir, string workDir, string? server = null)
     {
         Directory.CreateDirectory(outDir);
         string name = Safe(plan.Name);
@@ -35,11 +37,23 @@ internal static class SlurmScripts
             {header}{(gpusPerTask is > 0 ? $"#SBATCH --gpus-per-task={gpusPerTask}\n" : "")}
             set -euo pipefail
             cd {Quote(workDir)}
-            # Each task trains its shard into results/shards/results-I-of-{shards}.db; a re-queued task resumes there.
-            exec {sweep} sweep {Quote(sweepFile)} --shard auto --no-report
+            {(server is null
+                ? $"# Each task trains its shard into results/shards/results-I-of-{shards}.db; a re-queued task resumes there.\nexec {sweep} sweep {Quote(sweepFile)} --shard auto --no-report"
+                : $"# Every task works on the whole sweep in the server's database, claiming the runs no live task holds; the password comes from PGPASSWORD or ~/.pgpass.\nexec {sweep} sweep {Quote(sweepFile)} --db {Quote(server)} --no-report")}
 
             """.Replace("\n\n\nset", "\n\nset", StringComparison.Ordinal));
-        File.WriteAllText(merge, $"""
+        File.WriteAllText(merge, server is not null ? $"""
+            #!/bin/bash
+            # Draws the report of sweep '{plan.Name}' from the server once the array has finished.
+            #SBATCH --job-name=sweep-{name}-report
+            #SBATCH --time=00:30:00
+            #SBATCH --output={Quote(Path.Combine(outDir, name))}-report-%j.out
+            {header}
+            set -euo pipefail
+            cd {Quote(workDir)}
+            {sweep} report --db {Quote(server)} --out {Path.GetDirectoryName(OutputLayout.DefaultDatabase)}/ --sweep {Quote(plan.Name)}
+
+            """ : $"""
             #!/bin/bash
             # Merges the shards of sweep '{plan.Name}' into {OutputLayout.DefaultDatabase} and draws the report.
             #SBATCH --job-name=sweep-{name}-merge
