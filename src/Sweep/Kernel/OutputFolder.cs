@@ -19,7 +19,8 @@ internal static class OutputFolder
         {
             Directory.CreateDirectory(folder);
             // Deleted when closed: a folder can exist and still refuse new files (permissions, a read-only mount).
-            using var probe = new FileStream(Path.Combine(folder, $".sweep-write-check.{Environment.ProcessId}.tmp"),
+            // Named per process and check, so two threads opening one database at once do not collide.
+            using var probe = new FileStream(Path.Combine(folder, $".sweep-write-check.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp"),
                 FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && DiskFullException.PathOf(ex, null) is null)
