@@ -18,18 +18,16 @@ as_pg "$bin/initdb" -D "$work/data" -U sweep --auth=trust -E UTF8 --locale=C.UTF
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 as_pg "$bin/pg_ctl" -D "$work/data" -l "$work/log" -w -o "-p $port -k $work -c listen_addresses=127.0.0.1" start >/dev/null
 trap 'as_pg "$bin/pg_ctl" -D "$work/data" -m immediate stop >/dev/null; rm -rf "$work"' EXIT
-db=0
-fresh() { db=$((db + 1)); as_pg "$bin/createdb" -h 127.0.0.1 -p "$port" -U sweep "bench$db"; echo "postgresql://sweep@127.0.0.1:$port/bench$db"; }
+fresh() { as_pg "$bin/createdb" -h 127.0.0.1 -p "$port" -U sweep "$1"; echo "postgresql://sweep@127.0.0.1:$port/$1"; }
 
 echo "# $(date -u +%Y-%m-%d) $(nproc) cores; $runs runs x $epochs epochs per measurement"
 for workers in 1 2 4; do
   file="$work/sqlite-$workers.db"
   bench "$file" "$workers" "$runs" "$epochs"
-  bench "$(fresh)" "$workers" "$runs" "$epochs"
+  bench "$(fresh "workers$workers")" "$workers" "$runs" "$epochs"
 done
 echo "# a 10,000-run sweep, 10 epochs each, one worker"
 bench "$work/big.db" 1 10000 10
 echo "sqlite file: $(du -k "$work/big.db" | cut -f1) KiB"
-big=$(fresh)
-bench "$big" 1 10000 10
-echo "postgresql database: $(as_pg psql -h 127.0.0.1 -p "$port" -U sweep -d "bench$db" -Atc "SELECT pg_database_size(current_database()) / 1024") KiB"
+bench "$(fresh big)" 1 10000 10
+echo "postgresql database: $(as_pg "$bin/psql" -h 127.0.0.1 -p "$port" -U sweep -d big -Atc "SELECT pg_database_size(current_database()) / 1024") KiB"

@@ -13,7 +13,15 @@ int workers = int.Parse(args[1], CultureInfo.InvariantCulture);
 int runs = int.Parse(args[2], CultureInfo.InvariantCulture);
 int epochs = int.Parse(args[3], CultureInfo.InvariantCulture);
 
-SweepPlan plan = SweepPlanner.Parse($"name: store-bench\nepochs: {epochs}\nrepeats: {runs}\ngrid:\n  lr: [0.001]\n", "bench.yaml");
+// A file repeats a configuration at most 1000 times: larger plans repeat several learning rates.
+int rates = (runs + 999) / 1000;
+if (runs % rates != 0)
+{
+    Console.Error.WriteLine($"{runs} runs: give a multiple of {rates}");
+    return 2;
+}
+string lrs = string.Join(", ", Enumerable.Range(1, rates).Select(i => (0.001 * i).ToString(CultureInfo.InvariantCulture)));
+SweepPlan plan = SweepPlanner.Parse($"name: store-bench\nepochs: {epochs}\nrepeats: {runs / rates}\ngrid:\n  lr: [{lrs}]\n", "bench.yaml");
 var clock = Stopwatch.StartNew();
 using (ResultsStore store = ResultsStore.OpenForWriting(database))
 {

@@ -44,7 +44,8 @@ public sealed partial class PipelineRulesTests
         ns == "" ? "Program.cs" : ns.StartsWith("Sweep.", StringComparison.Ordinal) ? ns.Split('.')[1] : null;
 
     private static string? LibraryOf(string ns) =>
-        Libraries.FirstOrDefault(l => ns == l || ns.StartsWith(l + ".", StringComparison.Ordinal));
+        ns == "NpgsqlTypes" ? "Npgsql" // the Npgsql package's second root namespace
+            : Libraries.FirstOrDefault(l => ns == l || ns.StartsWith(l + ".", StringComparison.Ordinal));
 
     [Test]
     public void The_map_lists_every_folder_once_and_each_room_imports_only_rooms_above_it()

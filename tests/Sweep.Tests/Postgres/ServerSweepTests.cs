@@ -24,6 +24,8 @@ public sealed partial class ServerSweepTests
         CliResult report = SweepCli.Run(dir.Path, "report", "--db", url, "--out", "report");
         CliResult csv = SweepCli.Run(dir.Path, "export", "csv", "--db", url, "--out", "csv");
         CliResult fileCsv = SweepCli.Run(dir.Path, "export", "csv", "--db", "file/results.db", "--out", "file-csv");
+        CliResult compare = SweepCli.Run(dir.Path, "compare", url, "file/results.db", "--out", "compare");
+        CliResult plan = SweepCli.Run(dir.Path, "plan", "s.yaml", "--db", url);
 
         Assert.That(onServer.ExitCode, Is.EqualTo(0), onServer.ToString());
         Assert.That(onServer.Stdout, Does.Contain("6 completed").And.Contain($"results in {url}"));
@@ -33,6 +35,9 @@ public sealed partial class ServerSweepTests
         Assert.That(report.ExitCode, Is.EqualTo(0), report.ToString());
         Assert.That(File.Exists(dir.File("report/index.html")), Is.True);
         Assert.That(csv.ExitCode, Is.EqualTo(0), csv.ToString());
+        Assert.That(compare.ExitCode, Is.EqualTo(0), compare.ToString());
+        Assert.That(plan.ExitCode, Is.EqualTo(0), plan.ToString());
+        Assert.That(plan.Stdout, Does.Contain("6 already finished"), plan.ToString());
         using var pg = server.Connect(url);
         var serverRuns = pg.Query<(string, string, long)>("SELECT r.run_id, r.status, (SELECT count(*) FROM epochs e WHERE e.run_id = r.run_id) FROM runs r ORDER BY r.run_id").ToList();
         var fileRuns = ResultsFile.Query<(string, string, long)>(dir.File("file/results.db"),
