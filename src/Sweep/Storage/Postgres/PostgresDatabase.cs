@@ -11,7 +11,9 @@ namespace Sweep.Storage.Postgres;
 /// database is one input error naming host:port and database, within seconds), creates the schema
 /// in an empty database, and refuses a database that holds another application's tables or a newer
 /// Sweep's schema. The schema is that of the SQLite migrations of the same version
-/// (<c>Storage/Postgres/NNN_schema.sql</c>); its version is kept in the table sweep_schema.
+/// (<c>Storage/Postgres/NNN_schema.sql</c>, then one <c>NNN_name.sql</c> per later SQLite
+/// migration, applied to older server databases when they are opened); its version is kept in the
+/// table sweep_schema.
 /// </summary>
 internal static class PostgresDatabase
 {
@@ -20,10 +22,15 @@ internal static class PostgresDatabase
     /// <summary>The key of the advisory lock every write transaction takes: writes are serialised as SQLite's are.</summary>
     public const long WriteLock = 0x5357_4545_5031; // "SWEEP1"
 
-    private static readonly (int Version, string Sql) Schema = LoadSchema();
+    // The schema as first created on servers (NNN_schema.sql), then each later change (NNN_name.sql),
+    // numbered as the SQLite migration it mirrors.
+    private static readonly (int Version, string Sql) Schema = Load().First(f => f.Name.EndsWith("_schema.sql", StringComparison.Ordinal)) is var s ? (s.Version, s.Sql) : default;
+
+    private static readonly IReadOnlyList<(int Version, string Sql)> Changes =
+        Load().Where(f => f.Version > Schema.Version).Select(f => (f.Version, f.Sql)).ToList();
 
     /// <summary>The schema version this build writes on a server (the same number as SQLite's).</summary>
-    public static int LatestVersion => Schema.Version;
+    public static int LatestVersion => Changes.Count > 0 ? Changes[^1].Version : Schema.Version;
 
     /// <summary>Connects and checks the schema; to write, an empty database gets it. Null (with <paramref name="emptyIsNull"/>): a database without it, to read.</summary>
     public static NpgsqlConnection? Open(PostgresAddress address, bool forWriting, bool emptyIsNull = false)
@@ -59,10 +66,15 @@ internal static class PostgresDatabase
                 throw new SweepInputException(
                     $"the database {address} was written by a newer Sweep (schema version {version}, this build knows up to {LatestVersion}); update Sweep, or give another database.");
             }
+            else if (version < LatestVersion && forWriting)
+            {
+                Migrate(connection);
+            }
             else if (version < LatestVersion)
             {
+                // A reader never changes a server's schema under its writers; the next worker brings it up to date.
                 throw new SweepInputException(
-                    $"the database {address} has Sweep schema version {version}, which this build cannot bring up to {LatestVersion}; give another database.");
+                    $"the database {address} has Sweep schema version {version}, this build reads {LatestVersion}; run a sweep against it with this Sweep (finished runs are not retrained) to bring it up to date.");
             }
             return connection;
         }
@@ -103,6 +115,20 @@ internal static class PostgresDatabase
         transaction.Commit();
     }
 
+    /// <summary>Applies the changes after the stored version, once, under the write lock, in one transaction.</summary>
+    private static void Migrate(NpgsqlConnection connection)
+    {
+        using NpgsqlTransaction transaction = connection.BeginTransaction();
+        connection.Execute("SELECT pg_advisory_xact_lock(@WriteLock);", new { WriteLock }, transaction);
+        int current = connection.ExecuteScalar<int>("SELECT version FROM sweep_schema;", transaction: transaction);
+        foreach (var (version, sql) in Changes.Where(c => c.Version > current))
+        {
+            connection.Execute(sql, transaction: transaction);
+            connection.Execute("UPDATE sweep_schema SET version = @version;", new { version }, transaction);
+        }
+        transaction.Commit();
+    }
+
     /// <summary>One line for a failure to connect, naming what failed; null when it is not one.</summary>
     private static string? ConnectFailure(Exception ex, PostgresAddress a) => ex switch
     {
@@ -132,14 +158,17 @@ internal static class PostgresDatabase
         _ => null,
     };
 
-    private static (int, string) LoadSchema()
+    private static IReadOnlyList<(int Version, string Name, string Sql)> Load()
     {
         Assembly assembly = typeof(PostgresDatabase).Assembly;
-        var latest = assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal) && n.EndsWith("_schema.sql", StringComparison.Ordinal))
-            .Select(n => (Version: int.Parse(n[Prefix.Length..].Split('_')[0], System.Globalization.CultureInfo.InvariantCulture), Name: n))
-            .MaxBy(m => m.Version);
-        using var reader = new StreamReader(assembly.GetManifestResourceStream(latest.Name)!);
-        return (latest.Version, reader.ReadToEnd());
+        return assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(n =>
+            {
+                using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
+                return (Version: int.Parse(n[Prefix.Length..].Split('_')[0], System.Globalization.CultureInfo.InvariantCulture), Name: n, Sql: reader.ReadToEnd());
+            })
+            .OrderBy(f => f.Version)
+            .ToList();
     }
 }
