@@ -71,7 +71,7 @@ public sealed class ServerFailureTests
         }
         using var dir = new TempDir();
         dir.Write("s.yaml", OneRun);
-        CliResult result = Run(dir.Path, "right", "sweep", "s.yaml", "--db", server.Url(database, user: "guarded"), "--no-report");
+        CliResult result = Run(dir.Path, "right", "sweep", "s.yaml", "--db", server.Url(database, user: "guarded") + "?sslmode=disable", "--no-report");
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
     }
 
@@ -93,6 +93,9 @@ public sealed class ServerFailureTests
         OneLineInputError(Run(dir.Path, null, "report", "--db", server.NewDatabase()), "holds no Sweep results yet");
         OneLineInputError(Run(dir.Path, null, "sweep", "s.yaml", "--db", $"postgresq://sweep@127.0.0.1:{server.Port}/x"), "'postgresq' is not a database Sweep knows");
         OneLineInputError(Run(dir.Path, null, "sweep", "s.yaml", "--db", $"postgresql://sweep@127.0.0.1:{server.Port}/"), "names no database");
+        OneLineInputError(Run(dir.Path, null, "sweep", "s.yaml", "--db", foreign + "?timeout=1"), "the only option read after '?' is sslmode=");
+        OneLineInputError(Run(dir.Path, null, "sweep", "s.yaml", "--db", foreign + "?sslmode=require"), $"127.0.0.1:{server.Port}");
+        OneLineInputError(Run(dir.Path, null, "sweep", "s.yaml", "--db", "postgresql://sweep@127.0.0.1:99999/x"), "is not a URL of the form");
 
         using var check = server.Connect(foreign);
         Assert.That(check.Query<string>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"), Is.EqualTo(new[] { "invoices" }));

@@ -8,7 +8,7 @@ namespace Sweep.Storage.Postgres;
 /// appears in it: libpq's PGPASSWORD or ~/.pgpass (PGPASSFILE) supply it, as for psql, so it is
 /// not in shell history, process lists, logs or the sweep's stored command line.
 /// </summary>
-internal sealed record PostgresAddress(string Host, int Port, string User, string Database)
+internal sealed record PostgresAddress(string Host, int Port, string User, string Database, SslMode Ssl = SslMode.Prefer)
 {
     public const int DefaultPort = 5432;
 
@@ -36,12 +36,30 @@ internal sealed record PostgresAddress(string Host, int Port, string User, strin
         {
             throw new SweepInputException($"--db '{Redacted(url)}' names no database; give postgresql://user@host:port/name.");
         }
-        if (uri.Query.Length > 0)
-        {
-            throw new SweepInputException($"--db '{Redacted(url)}': options after '?' are not read; give postgresql://user@host:port/name.");
-        }
         string user = userInfo[0].Length > 0 ? userInfo[0] : Environment.GetEnvironmentVariable("PGUSER") ?? Environment.UserName;
-        return new PostgresAddress(uri.Host, uri.IsDefaultPort || uri.Port < 0 ? DefaultPort : uri.Port, user, database);
+        return new PostgresAddress(uri.Host, uri.IsDefaultPort || uri.Port < 0 ? DefaultPort : uri.Port, user, database, SslOf(uri.Query, url));
+    }
+
+    /// <summary>The one option a URL may carry, as libpq spells it: ?sslmode=disable|allow|prefer|require|verify-ca|verify-full.</summary>
+    private static SslMode SslOf(string query, string url)
+    {
+        if (query.Length == 0)
+        {
+            return SslMode.Prefer;
+        }
+        string[] pair = Uri.UnescapeDataString(query.TrimStart('?')).Split('=', 2);
+        SslMode? mode = pair is ["sslmode", var value] ? value switch
+        {
+            "disable" => SslMode.Disable,
+            "allow" => SslMode.Allow,
+            "prefer" => SslMode.Prefer,
+            "require" => SslMode.Require,
+            "verify-ca" => SslMode.VerifyCA,
+            "verify-full" => SslMode.VerifyFull,
+            _ => null,
+        } : null;
+        return mode ?? throw new SweepInputException(
+            $"--db '{Redacted(url)}': the only option read after '?' is sslmode=disable, allow, prefer, require, verify-ca or verify-full.");
     }
 
     /// <summary>The connection string: no password (Npgsql reads PGPASSWORD and the passfile), short timeouts so a wrong address fails in seconds.</summary>
@@ -51,6 +69,7 @@ internal sealed record PostgresAddress(string Host, int Port, string User, strin
         Port = Port,
         Username = User,
         Database = Database,
+        SslMode = Ssl,
         Timeout = 5,
         CommandTimeout = 60,
         // One connection per store, opened once; pooling would keep dead server connections after a restart.
