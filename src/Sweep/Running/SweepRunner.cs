@@ -1,6 +1,8 @@
 using Sweep.Kernel;
 using Sweep.Planning;
+using Sweep.Spec;
 using Sweep.Storage;
+using Sweep.Training;
 
 namespace Sweep.Running;
 
@@ -29,6 +31,11 @@ internal sealed class SweepRunner(ISweepProgress progress, int parallel = 1, boo
         using var store = ResultsStore.OpenForWriting(layout.DatabasePath);
         var repository = new RunRepository(store, WorkerIdentity.ThisProcess());
         var (session, toTrain) = SweepSession.Start(repository, plan, layout, datasets, parallel, _lease);
+        if (parallel > 1 && toTrain.Count > 1)
+        {
+            RunConfig first = toTrain[0].Config;
+            TorchDevice.WarmUp(first, session.DataOf(first).Info, session.ThreadsPerRun(first));
+        }
         _progress.SweepStarting(plan, toTrain.Count, plan.Runs.Count - toTrain.Count, layout.DatabasePath);
 
         var tickets = toTrain.Select((run, i) => new RunTicket(i + 1, toTrain.Count, run, RunLabel.Of(run, plan.VaryingSettings)))

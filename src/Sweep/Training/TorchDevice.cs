@@ -48,11 +48,15 @@ internal static class TorchDevice
         // at::set_num_threads also rebuilds libtorch's shared pthreadpool (NNPACK convolutions): called
         // while a parallel run's convolution uses that pool, the process died with SIGSEGV (seen once,
         // parallel: 2). Parallel runs ask for the same count, so only a change reaches libtorch, one at a time.
+        // The count is compared with the one this process last set, not with get_num_threads(): that
+        // answers OpenMP's per-thread setting, so a parallel run's new thread could see another count
+        // and rebuild the pool under the other run.
         lock (ThreadCountGate)
         {
-            if (get_num_threads() != threads)
+            if (_processThreads != threads)
             {
                 set_num_threads(threads);
+                _processThreads = threads;
             }
         }
         if (config.Deterministic && Native.DeterministicAlgorithms.Enable() is { } why)
@@ -62,6 +66,36 @@ internal static class TorchDevice
     }
 
     private static readonly Lock ThreadCountGate = new();
+
+    // The thread count this process last gave libtorch (0: not yet); process-wide like libtorch's own.
+    private static int _processThreads;
+
+    /// <summary>
+    /// One forward and backward pass of the run's model on two blank images, on the calling thread,
+    /// before parallel runs start: what libtorch makes lazily on first use (its thread pools, kernel
+    /// and allocator caches) is then made by one thread instead of raced by two. Two parallel runs of
+    /// a child process died with SIGSEGV as both began their first step, about once in two full test
+    /// runs and never alone; this takes the first step off that race. A failure here is left to the
+    /// run itself, which meets it again and records it.
+    /// </summary>
+    public static void WarmUp(RunConfig config, DatasetInfo data, int threads)
+    {
+        try
+        {
+            Prepare(config, threads, _ => { });
+            Device device = Resolve(config.Device);
+            using var scope = NewDisposeScope();
+            using var model = ModelFactory.Create(config, data, device);
+            model.train();
+            Tensor x = zeros([2, data.Channels, data.Height, data.Width], device: device);
+            Tensor y = zeros([2], dtype: ScalarType.Int64, device: device);
+            nn.functional.cross_entropy(model.forward(x), y).backward();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The run reports it.
+        }
+    }
 
     /// <summary>Threads torch uses for a run: the setting, or one per core when it is 0.</summary>
     public static int ThreadsFor(RunConfig config) => config.Threads > 0 ? config.Threads : Environment.ProcessorCount;
