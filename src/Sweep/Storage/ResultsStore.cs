@@ -80,20 +80,22 @@ internal sealed class ResultsStore : IDisposable
     {
         lock (_gate)
         {
-            return Guarded(() =>
-            {
-                using DbTransaction transaction = _connection is SqliteConnection sqlite
-                    ? sqlite.BeginTransaction(deferred: false)
-                    : _connection.BeginTransaction();
-                if (IsServer)
-                {
-                    _connection.Execute("SELECT pg_advisory_xact_lock(@WriteLock);", new { PostgresDatabase.WriteLock }, transaction);
-                }
-                T result = work(_connection, transaction);
-                transaction.Commit();
-                return result;
-            });
+            return Guarded(() => InWriteTransaction(work));
         }
+    }
+
+    /// <summary>The one way a write transaction begins, runs and commits; the caller holds the gate.</summary>
+    private T InWriteTransaction<T>(Func<DbConnection, DbTransaction, T> work)
+    {
+        using DbTransaction transaction = _connection switch
+        {
+            SqliteConnection sqlite => sqlite.BeginTransaction(deferred: false),
+            NpgsqlConnection server => PostgresDatabase.BeginWrite(server),
+            _ => throw new InvalidOperationException("not a results store connection"),
+        };
+        T result = work(_connection, transaction);
+        transaction.Commit();
+        return result;
     }
 
     public void Write(Action<DbConnection, DbTransaction> work) => Write((c, tx) =>
@@ -114,10 +116,7 @@ internal sealed class ResultsStore : IDisposable
             sqlite.Execute("ATTACH DATABASE @path AS src;", new { path = System.IO.Path.GetFullPath(path) });
             try
             {
-                using SqliteTransaction transaction = sqlite.BeginTransaction(deferred: false);
-                T result = work(sqlite, transaction);
-                transaction.Commit();
-                return result;
+                return InWriteTransaction((_, transaction) => work(sqlite, (SqliteTransaction)transaction));
             }
             finally
             {

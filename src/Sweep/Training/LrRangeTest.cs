@@ -21,6 +21,7 @@ internal static class LrRangeTest
         using var images = new ImageTensors(data, device);
         model.train();
         var points = new List<LrPoint>();
+        Func<Tensor, Tensor> forward = model.forward; // made once, not per step
         double average = 0;
         for (int epoch = 1; points.Count < steps; epoch++)
         {
@@ -29,7 +30,7 @@ internal static class LrRangeTest
             {
                 double lr = LrCurve.LrAt(points.Count + 1, steps, startLr, endLr);
                 optimizer.SetLearningRates([lr]);
-                Tensor loss = TrainingStep.Take(model.forward, optimizer, batch.X, batch.Y);
+                Tensor loss = TrainingStep.Take(forward, optimizer, batch.X, batch.Y);
                 var (_, stop) = LrCurve.Next(points, ref average, lr, loss.item<float>());
                 if (stop || points.Count >= steps)
                 {

@@ -120,11 +120,12 @@ internal sealed class Trainer
         using Tensor lossSum = zeros(1, dtype: float64, device: images.Device);
         using Tensor lastLoss = zeros(1, dtype: float32, device: images.Device);
         var target = TargetWatch.For(config, images, epoch);
+        Func<Tensor, Tensor> forward = model.forward; // made once, not per step
         long trained = 0;
         TargetReached? reached = null;
         foreach (var (batch, batches, size, x, y) in images.Batches(config.BatchSize, config.Augment, random, cancel))
         {
-            Tensor detached = TrainingStep.Take(model.forward, optimizer, x, y);
+            Tensor detached = TrainingStep.Take(forward, optimizer, x, y);
 
             // Stay on the device: no per-step host synchronisation.
             lossSum.add_(detached * size);

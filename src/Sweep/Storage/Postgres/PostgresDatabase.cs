@@ -19,15 +19,16 @@ internal static class PostgresDatabase
 {
     private const string Prefix = "Sweep.Storage.Postgres.";
 
-    /// <summary>The key of the advisory lock every write transaction takes: writes are serialised as SQLite's are.</summary>
-    public const long WriteLock = 0x5357_4545_5031; // "SWEEP1"
+    /// <summary>The key of the advisory lock every write transaction takes (<see cref="BeginWrite"/>).</summary>
+    private const long WriteLock = 0x5357_4545_5031; // "SWEEP1"
 
     // The schema as first created on servers (NNN_schema.sql), then each later change (NNN_name.sql),
     // numbered as the SQLite migration it mirrors.
-    private static readonly (int Version, string Sql) Schema = Load().First(f => f.Name.EndsWith("_schema.sql", StringComparison.Ordinal)) is var s ? (s.Version, s.Sql) : default;
+    private static readonly IReadOnlyList<(int Version, string Name, string Sql)> Files = Load();
 
-    private static readonly IReadOnlyList<(int Version, string Sql)> Changes =
-        Load().Where(f => f.Version > Schema.Version).Select(f => (f.Version, f.Sql)).ToList();
+    private static readonly (int Version, string Name, string Sql) Schema = Files.First(f => f.Name.EndsWith("_schema.sql", StringComparison.Ordinal));
+
+    private static readonly IReadOnlyList<(int Version, string Name, string Sql)> Changes = Files.Where(f => f.Version > Schema.Version).ToList();
 
     /// <summary>The schema version this build writes on a server (the same number as SQLite's).</summary>
     public static int LatestVersion => Changes.Count > 0 ? Changes[^1].Version : Schema.Version;
@@ -97,8 +98,7 @@ internal static class PostgresDatabase
     /// <summary>Creates the schema once, even when several workers start on an empty database together.</summary>
     private static void Create(NpgsqlConnection connection, PostgresAddress address)
     {
-        using NpgsqlTransaction transaction = connection.BeginTransaction();
-        connection.Execute("SELECT pg_advisory_xact_lock(@WriteLock);", new { WriteLock }, transaction);
+        using NpgsqlTransaction transaction = BeginWrite(connection);
         if (connection.ExecuteScalar<bool>(HasSchemaTable, transaction: transaction))
         {
             return; // another worker created it while this one waited for the lock
@@ -115,13 +115,20 @@ internal static class PostgresDatabase
         transaction.Commit();
     }
 
+    /// <summary>A write transaction on a server: it holds the one advisory lock until it ends, so writes are serialised as SQLite's are.</summary>
+    public static NpgsqlTransaction BeginWrite(NpgsqlConnection connection)
+    {
+        NpgsqlTransaction transaction = connection.BeginTransaction();
+        connection.Execute("SELECT pg_advisory_xact_lock(@WriteLock);", new { WriteLock }, transaction);
+        return transaction;
+    }
+
     /// <summary>Applies the changes after the stored version, once, under the write lock, in one transaction.</summary>
     private static void Migrate(NpgsqlConnection connection)
     {
-        using NpgsqlTransaction transaction = connection.BeginTransaction();
-        connection.Execute("SELECT pg_advisory_xact_lock(@WriteLock);", new { WriteLock }, transaction);
+        using NpgsqlTransaction transaction = BeginWrite(connection);
         int current = connection.ExecuteScalar<int>("SELECT version FROM sweep_schema;", transaction: transaction);
-        foreach (var (version, sql) in Changes.Where(c => c.Version > current))
+        foreach (var (version, _, sql) in Changes.Where(c => c.Version > current))
         {
             connection.Execute(sql, transaction: transaction);
             connection.Execute("UPDATE sweep_schema SET version = @version;", new { version }, transaction);

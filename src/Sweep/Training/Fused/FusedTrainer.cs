@@ -113,11 +113,12 @@ internal sealed class FusedTrainer
         var clock = Stopwatch.StartNew();
         using Tensor lossSum = zeros(k, dtype: float64, device: images.Device);
         using Tensor lastLoss = zeros(k, dtype: float32, device: images.Device);
+        Func<Tensor, Tensor> forward = network.forward; // made once, not per step
         using Tensor trained = tensor(Enumerable.Range(0, k).Where(i => active[i]).Select(i => (long)i).ToArray(), device: images.Device);
         foreach (var (batch, batches, size, x, y) in images.Batches(config.BatchSize, config.Augment, random, cancel))
         {
             // Only the slices still training contribute; a frozen (diverged) slice gets no gradient.
-            Tensor detached = TrainingStep.Take(network.forward, optimizer, x, y, trained);
+            Tensor detached = TrainingStep.Take(forward, optimizer, x, y, trained);
             lossSum.add_(detached.to(float64) * size);
             lastLoss.copy_(detached);
             for (int i = 0; i < k; i++)
